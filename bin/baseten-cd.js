@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly (tsx), so the CLI never goes stale against a build.
+require('tsx/cjs');
+require('../src/cli/main.ts');

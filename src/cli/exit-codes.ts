@@ -1,0 +1,16 @@
+/** Exit codes are a contract with CI scripts: never renumber them. */
+export const ExitCode = {
+  ok: 0,
+  /** Anything not covered below (a crash, Temporal unreachable, ...). */
+  failure: 1,
+  /** Bad input: nothing was started and nothing was changed. */
+  usage: 2,
+  /** The candidate was rejected by validation; production is untouched. */
+  rejected: 3,
+  /** The candidate failed to build or deploy. */
+  buildFailed: 4,
+  /** Promotion or its verification failed, and production was reverted. */
+  promotionFailed: 5,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { version } from '../../package.json';
+import { ExitCode } from './exit-codes';
+import { UsageError } from './usage-error';
+import { registerCommands } from './commands';
+
+async function run(): Promise<void> {
+  const program = new Command('baseten-cd')
+    .description(
+      'Durable CI/CD for AI models on Baseten, on Temporal: push a candidate, validate it, promote it, verify it, watch it.',
+    )
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  await program.parseAsync(process.argv);
+}
+
+run().catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // commander already printed the message (or the help/version text).
+    process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+  }
+  if (err instanceof UsageError) {
+    console.error(`baseten-cd: ${err.message}`);
+    process.exit(ExitCode.usage);
+  }
+  console.error(err);
+  process.exit(ExitCode.failure);
+});
