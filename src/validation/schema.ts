@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { DURATION_HINT, parseDuration } from './duration';
+import { parsePath } from './json-path';
+import { compileJsonSchema } from './json-schema';
+
+/**
+ * The validation file (YAML), as zod checks it before anything starts. Durations are normalised to whole
+ * milliseconds and every key keeps its name, so the parsed ValidationSpec is plain JSON (it travels in
+ * workflow input) and parsing it again gives the same value.
+ */
+
+/** `300ms`, `2s`, `10m`, `1h` or a number of milliseconds; parsed to integer milliseconds. */
+export const durationSchema = z.union([z.number(), z.string()], { error: DURATION_HINT }).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const jsonSchemaObject = z.record(z.string(), z.json()).superRefine((schema, ctx) => {
+  try {
+    compileJsonSchema(schema);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `invalid JSON Schema: ${(err as Error).message}` });
+  }
+});
+
+const valuePath = z.string().superRefine((path, ctx) => {
+  try {
+    parsePath(path);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
+const valueCheckFields = z.strictObject({
+  /** Where in the output: `label`, `items[0].score`, `$` for the whole output. */
+  path: valuePath,
+  /** The value there is deeply equal to this. */
+  equals: z.json().optional(),
+  /** A string holds this substring, an array holds this element, or an object holds these keys and values. */
+  contains: z.json().optional(),
+  /** The number there is within `tolerance` of this. */
+  approx: z.number().optional(),
+  tolerance: z.number().nonnegative().optional(),
+});
+
+export type ValueCheck =
+  | { path: string; equals: z.core.util.JSONType }
+  | { path: string; contains: z.core.util.JSONType }
+  | { path: string; approx: number; tolerance: number };
+
+const valueCheck = valueCheckFields
+  .superRefine((check, ctx) => {
+    const given = (['equals', 'contains', 'approx'] as const).filter((key) => check[key] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of equals, contains, approx' });
+    } else if (check.approx !== undefined && check.tolerance === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'approx needs a tolerance, e.g. tolerance: 0.05' });
+    } else if (check.approx === undefined && check.tolerance !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'tolerance only goes with approx' });
+    }
+  })
+  .transform((check): ValueCheck => {
+    if (check.equals !== undefined) return { path: check.path, equals: check.equals };
+    if (check.contains !== undefined) return { path: check.path, contains: check.contains };
+    return { path: check.path, approx: check.approx ?? 0, tolerance: check.tolerance ?? 0 };
+  });
+
+const expectSchema = z.strictObject({
+  /** Expected HTTP status of the predict response. */
+  status: z.number().int().min(100).max(599).default(200),
+  /** JSON Schema the output must satisfy; compiled when the file is read, so a bad schema is a file error. */
+  schema: jsonSchemaObject.optional(),
+  values: z.array(valueCheck).default([]),
+});
+
+const caseSchema = z.strictObject({
+  name: z.string().trim().min(1),
+  /** The predict request body. */
+  input: z.json(),
+  expect: expectSchema.default({ status: 200, values: [] }),
+  /** Per-request timeout for this case. @default 60s */
+  timeout: durationSchema.default(60_000),
+});
+
+const warmupSchema = z.strictObject({
+  /** Requests sent before measuring; the first one retries until the candidate answers. */
+  requests: z.number().int().min(0).max(1_000).default(3),
+  /** How long the candidate may take to answer at all (cold start included). */
+  timeout: durationSchema.default(600_000),
+});
+
+const latencySchema = z.strictObject({
+  samples: z.number().int().min(1).max(10_000).default(20),
+  concurrency: z.number().int().min(1).max(64).default(1),
+  /** Budget for the median latency of successful samples. */
+  p50: durationSchema.optional(),
+  /** Budget for the 95th percentile latency of successful samples. */
+  p95: durationSchema.optional(),
+  /** Share of samples (0..1) that may fail (non-2xx or no answer). */
+  maxErrorRate: z.number().min(0).max(1).default(0),
+  /** Per-request timeout while sampling. */
+  timeout: durationSchema.default(60_000),
+});
+
+const compareSchema = z.strictObject({
+  /** Candidate latency / production latency at `percentile` must not exceed this. */
+  maxLatencyRatio: z.number().positive(),
+  percentile: z.enum(['p50', 'p95']).default('p50'),
+});
+
+const watchSchema = z.strictObject({
+  interval: durationSchema.default(30_000),
+  /** Consecutive unhealthy observations before production is reverted. */
+  unhealthyAfter: z.number().int().min(1).default(3),
+  probe: z
+    .strictObject({
+      /** Name of a case in `cases` sent as the synthetic probe. */
+      case: z.string(),
+      maxLatency: durationSchema.optional(),
+    })
+    .optional(),
+});
+
+export const validationSpecSchema = z
+  .strictObject({
+    warmup: warmupSchema.default({ requests: 3, timeout: 600_000 }),
+    cases: z.array(caseSchema).min(1, { error: 'give at least one case' }),
+    latency: latencySchema.optional(),
+    compareWithProduction: compareSchema.optional(),
+    watch: watchSchema.optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const seen = new Set<string>();
+    spec.cases.forEach((c, i) => {
+      if (seen.has(c.name))
+        ctx.addIssue({ code: 'custom', path: ['cases', i, 'name'], message: `duplicate case name "${c.name}"` });
+      seen.add(c.name);
+    });
+    if (spec.compareWithProduction && !spec.latency) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['compareWithProduction'],
+        message: 'needs a latency section (the comparison uses its samples and concurrency)',
+      });
+    }
+    const probe = spec.watch?.probe?.case;
+    if (probe !== undefined && !seen.has(probe)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['watch', 'probe', 'case'],
+        message: `no case named "${probe}" (cases: ${[...seen].map((n) => `"${n}"`).join(', ')})`,
+      });
+    }
+  });
+
+/** A parsed validation file: plain JSON, durations in milliseconds. */
+export type ValidationSpec = z.output<typeof validationSpecSchema>;
+export type ValidationCase = ValidationSpec['cases'][number];
+export type LatencyBudget = NonNullable<ValidationSpec['latency']>;
