@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
+import { registerApprove } from './approve';
+import { registerDeploy } from './deploy';
+import { registerList } from './list';
+import { registerStatus } from './status';
 
 /** Every subcommand lives in its own file; this is the one list of them. */
 export function registerCommands(program: Command): void {
+  registerDeploy(program);
+  registerStatus(program);
+  registerList(program);
+  registerApprove(program);
   const planned: Array<[string, string]> = [
-    ['deploy <truss-dir>', 'push a candidate, validate it, promote it and verify production (a release)'],
-    ['status [release]', 'show a release or watcher: stage, candidate, production, validation numbers'],
-    ['list', 'list releases and watchers'],
-    ['approve <release>', 'approve (or --reject) a release waiting at the approval gate'],
     ['rollback <model>', 'revert production to the previous deployment (a Temporal Update)'],
     ['pause <model>', 'pause the production watcher'],
     ['resume <model>', 'resume the production watcher'],

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { runDeploy } from '../deploy/run';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const environmentHelp = `
+Environment:
+  TEMPORAL_ADDRESS        Temporal frontend host:port (default localhost:7233)
+  TEMPORAL_NAMESPACE      namespace (default default)
+  TEMPORAL_API_KEY        API key (Temporal Cloud); turns TLS on
+  TEMPORAL_TLS            true to use TLS with the system's CAs
+  TEMPORAL_TLS_CERT/_KEY  client certificate and key files (mTLS); TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME
+  TEMPORAL_UI_URL         Web UI for links (default: http://<host>:<port+1000>)
+  BASETEN_CD_TASK_QUEUE   the worker fleet's task queue (default baseten-cd)
+  TRUSS_REMOTE            trussrc remote the push uses (default baseten); the API key stays in trussrc/env
+  TRUSS_CLI_PATH          truss executable (default: the provisioned one)
+
+Exit codes: 0 promoted and verified, 1 other failure, 2 bad input (nothing started),
+3 rejected by validation or approval, 4 build or deploy failed, 5 promotion failed (reverted).`;
+
+export function registerDeploy(program: Command): void {
+  program
+    .command('deploy')
+    .description('push a candidate, validate it, promote it and verify production (a release)')
+    .argument('<truss-dir>', 'the Truss folder (config.yaml and model/)')
+    .option('--model-name <name>', 'model name (default: model_name in config.yaml)')
+    .option('--environment <name>', 'environment to promote into (default: production)')
+    .option('--candidate <kind>', 'published | development | environment:<name> (default: published)')
+    .option('--validation <file>', 'validation file (YAML; default: one case from example_model_input in config.yaml)')
+    .option('--deployment-name <name>', 'name of the candidate deployment')
+    .option('--label <key=value>', 'label the candidate deployment (repeatable)', collect, [])
+    .option('--git-commit <sha>', 'commit recorded on the candidate (default: git rev-parse HEAD in the truss dir)')
+    .option('--approve-required', 'wait for `baseten-cd approve` before promoting')
+    .option('--approval-timeout <duration>', 'how long to wait for approval before rejecting (default: 24h)')
+    .option('--supersede', 'cancel a running release of the same model and environment, then start')
+    .option('--cleanup', 'deactivate a rejected candidate')
+    .option('--no-wait', 'return once the candidate is pushed; the release continues on the workers')
+    .option('--json', 'print one JSON result on stdout (progress goes to stderr)')
+    .addHelpText('after', environmentHelp)
+    .action(async (trussDir: string, options: unknown) => {
+      process.exitCode = await runDeploy(trussDir, options);
+    });
+}

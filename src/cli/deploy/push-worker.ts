@@ -1,0 +1,64 @@
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { PushInput, PushResult } from '../../activities/push-types';
+import { connectNative, type TemporalSettings } from '../temporal-connection';
+
+export type PushCandidate = (input: PushInput) => Promise<PushResult>;
+
+/**
+ * The short-lived worker `deploy` hosts so that `truss push` runs where the Truss source is (the CI job).
+ * It polls only the release's own task queue and runs only the push activity: no workflows.
+ */
+export interface PushWorker {
+  taskQueue: string;
+  /** Resolves with the first successful push (the workflow may retry failed attempts on this same worker). */
+  pushed: Promise<PushResult>;
+  /** Stops polling; a push in progress finishes and reports its result first. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function quietRuntime(): void {
+  try {
+    // The CLI's own output is the progress; the SDK's INFO logs would drown it.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed in this process (a test, or a second worker).
+  }
+}
+
+export async function startPushWorker(
+  settings: TemporalSettings,
+  taskQueue: string,
+  pushCandidate: PushCandidate,
+): Promise<PushWorker> {
+  quietRuntime();
+  let markPushed: (result: PushResult) => void = () => undefined;
+  const pushed = new Promise<PushResult>((resolve) => (markPushed = resolve));
+  const connection = await connectNative(settings);
+  const worker = await Worker.create({
+    connection,
+    namespace: settings.namespace,
+    taskQueue,
+    activities: {
+      async pushCandidate(input: PushInput): Promise<PushResult> {
+        const result = await pushCandidate(input);
+        markPushed(result);
+        return result;
+      },
+    },
+    maxConcurrentActivityTaskExecutions: 1,
+  });
+  const running = worker.run();
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      try {
+        await running;
+      } finally {
+        await connection.close();
+      }
+    })();
+    return stopping;
+  };
+  return { taskQueue, pushed, stop };
+}

@@ -1,0 +1,75 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
+import type { deployModel } from '../../workflows/deploy';
+import {
+  candidateAttribute,
+  environmentAttribute,
+  modelAttribute,
+  stageAttribute,
+} from '../../workflows/search-attributes';
+import { describeRelease, waitUntilClosed } from '../release-handle';
+import type { TemporalSettings } from '../temporal-connection';
+import { workflowUiUrl } from '../ui-link';
+import { UsageError } from '../usage-error';
+import type { ReleasePlan } from './plan';
+
+/** How long --supersede waits for the running release to finish its own cancellation (it may be reverting). */
+const supersedeTimeoutMs = 5 * 60_000;
+
+function refuse(settings: TemporalSettings, plan: ReleasePlan, runId?: string): UsageError {
+  const link = workflowUiUrl(settings.uiUrl, settings.namespace, plan.workflowId, runId);
+  return new UsageError(
+    `a release of ${plan.input.modelName} to ${plan.input.environment} is already running: ${plan.workflowId} (${link}); wait for it, or pass --supersede`,
+  );
+}
+
+function candidateLabel(plan: ReleasePlan): string {
+  const { candidate } = plan.input;
+  return candidate.kind === 'environment' ? `environment:${candidate.name}` : candidate.kind;
+}
+
+/**
+ * Refuses while a release of the same model and environment runs, or with --supersede cancels it and waits
+ * until it has closed. Runs before the push worker starts, so a refusal leaves nothing behind.
+ */
+export async function clearRunningRelease(
+  client: Client,
+  settings: TemporalSettings,
+  plan: ReleasePlan,
+): Promise<void> {
+  const running = await describeRelease(client, plan.workflowId);
+  if (running?.status.name !== 'RUNNING') return;
+  if (!plan.options.supersede) throw refuse(settings, plan, running.runId);
+  await client.workflow.getHandle(plan.workflowId, running.runId).cancel();
+  if (!(await waitUntilClosed(client, plan.workflowId, supersedeTimeoutMs))) {
+    throw new Error(`the running release ${plan.workflowId} did not stop within 5 minutes of being cancelled`);
+  }
+}
+
+/** Starts the deploy workflow; a release started by someone else in the meantime is refused the same way. */
+export async function startRelease(
+  client: Client,
+  settings: TemporalSettings,
+  plan: ReleasePlan,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof deployModel>> {
+  try {
+    return await client.workflow.start<typeof deployModel>('deployModel', {
+      workflowId: plan.workflowId,
+      taskQueue: settings.taskQueue,
+      args: [plan.input],
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: [
+        { key: modelAttribute, value: plan.input.modelName },
+        { key: environmentAttribute, value: plan.input.environment },
+        { key: candidateAttribute, value: candidateLabel(plan) },
+        { key: stageAttribute, value: 'pushing' },
+      ],
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw refuse(settings, plan);
+    throw err;
+  }
+}
