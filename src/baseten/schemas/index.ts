@@ -1,0 +1,5 @@
+export * from './deployment';
+export * from './model';
+export * from './environment';
+export * from './responses';
+export * from './requests';

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** ActivateResponseV1 (`success` defaults to true when absent). */
+export const activateResponseSchema = z.looseObject({ success: z.boolean().default(true) });
+export type ActivateResponse = z.infer<typeof activateResponseSchema>;
+
+/** DeactivateResponseV1 (`success` defaults to true when absent). */
+export const deactivateResponseSchema = z.looseObject({ success: z.boolean().default(true) });
+export type DeactivateResponse = z.infer<typeof deactivateResponseSchema>;
+
+/** UpdateAutoscalingSettingsStatusV1. */
+export const updateAutoscalingStatuses = z.enum(['ACCEPTED', 'QUEUED', 'UNCHANGED']);
+
+/** UpdateAutoscalingSettingsResponseV1. */
+export const updateAutoscalingSettingsResponseSchema = z.looseObject({
+  status: updateAutoscalingStatuses,
+  message: z.string(),
+});
+export type UpdateAutoscalingSettingsResponse = z.infer<typeof updateAutoscalingSettingsResponseSchema>;
+
+/** LogLevelV1. */
+export const logLevels = z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']);
+
+/** LogV1. `timestamp` is epoch nanoseconds as a string. */
+export const logLineSchema = z.looseObject({
+  timestamp: z.string(),
+  message: z.string(),
+  replica: z.string().nullable(),
+  request_id: z.string().nullish(),
+  level: logLevels.nullish(),
+});
+export type LogLine = z.infer<typeof logLineSchema>;
+
+/** GetLogsResponseV1. */
+export const getLogsResponseSchema = z.looseObject({ logs: z.array(logLineSchema) });
+export type GetLogsResponse = z.infer<typeof getLogsResponseSchema>;
