@@ -1,0 +1,234 @@
+import type { z } from 'zod';
+import { inferencePrefix, type InferenceTarget } from './inference-target';
+import { resolveOptions, type BasetenClientOptions, type ResolvedOptions } from './options';
+import { parseBodyText, parseResponse } from './parse';
+import {
+  activateResponseSchema,
+  deactivateResponseSchema,
+  deploymentSchema,
+  deploymentsSchema,
+  environmentSchema,
+  environmentsSchema,
+  getLogsResponseSchema,
+  modelSchema,
+  modelsSchema,
+  updateAutoscalingSettingsResponseSchema,
+  type ActivateResponse,
+  type CreateEnvironmentRequest,
+  type DeactivateResponse,
+  type Deployment,
+  type Environment,
+  type LogLine,
+  type Model,
+  type PromoteRequest,
+  type PromoteToEnvironmentRequest,
+  type UpdateAutoscalingSettings,
+  type UpdateAutoscalingSettingsResponse,
+} from './schemas';
+import { describeCall, Transport, type HttpMethod } from './transport';
+
+/** A deployment id, or one of the aliases the management API accepts in its place. */
+export type DeploymentRef = 'development' | 'production' | (string & {});
+
+export interface LogsQuery {
+  /** At most this many lines (Baseten allows 1-1000; its default is 500). */
+  limit?: number;
+  /** Window start; Baseten's default is 30 minutes before the end. */
+  startEpochMillis?: number;
+  /** Window end; Baseten's default is now. */
+  endEpochMillis?: number;
+}
+
+export interface PredictOptions {
+  /** @default the client's predictTimeoutMs @unit milliseconds */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** What a predict call returned. A non-2xx status is a result here, not an error. */
+export interface PredictResult {
+  status: number;
+  /** Parsed JSON when the body is JSON, else its text. */
+  body: unknown;
+  latencyMs: number;
+  /** `x-baseten-request-id`, when the gateway sent one. */
+  requestId?: string;
+}
+
+/** A typed client for Baseten's management and inference APIs. It knows nothing of Temporal. */
+export class BasetenClient {
+  private readonly options: ResolvedOptions;
+  private readonly transport: Transport;
+
+  constructor(options: BasetenClientOptions = {}) {
+    this.options = resolveOptions(options);
+    this.transport = new Transport(this.options);
+  }
+
+  async getModel(modelId: string): Promise<Model> {
+    return this.management('getModel', 'GET', `/v1/models/${seg(modelId, 'modelId')}`, modelSchema);
+  }
+
+  /** All models of the team, or only the one named `name` (an exact match). */
+  async listModels(query: { name?: string } = {}): Promise<Model[]> {
+    const path = `/v1/models${queryString({ name: query.name })}`;
+    return (await this.management('listModels', 'GET', path, modelsSchema)).models;
+  }
+
+  async listDeployments(modelId: string, query: { name?: string } = {}): Promise<Deployment[]> {
+    const path = `/v1/models/${seg(modelId, 'modelId')}/deployments${queryString({ name: query.name })}`;
+    return (await this.management('listDeployments', 'GET', path, deploymentsSchema)).deployments;
+  }
+
+  async getDeployment(modelId: string, deploymentId: DeploymentRef): Promise<Deployment> {
+    return this.management('getDeployment', 'GET', deploymentPath(modelId, deploymentId), deploymentSchema);
+  }
+
+  /**
+   * Promotes to production. Promoting `development` builds a NEW deployment and returns it (still building);
+   * promoting a published deployment returns that same deployment.
+   */
+  async promoteDeployment(
+    modelId: string,
+    deploymentId: DeploymentRef,
+    body: PromoteRequest = {},
+  ): Promise<Deployment> {
+    const path = `${deploymentPath(modelId, deploymentId)}/promote`;
+    return this.management('promoteDeployment', 'POST', path, deploymentSchema, body);
+  }
+
+  async promoteToEnvironment(modelId: string, envName: string, body: PromoteToEnvironmentRequest): Promise<Deployment> {
+    const path = `${environmentPath(modelId, envName)}/promote`;
+    return this.management('promoteToEnvironment', 'POST', path, deploymentSchema, body);
+  }
+
+  async listEnvironments(modelId: string): Promise<Environment[]> {
+    const path = `/v1/models/${seg(modelId, 'modelId')}/environments`;
+    return (await this.management('listEnvironments', 'GET', path, environmentsSchema)).environments;
+  }
+
+  async getEnvironment(modelId: string, envName: string): Promise<Environment> {
+    return this.management('getEnvironment', 'GET', environmentPath(modelId, envName), environmentSchema);
+  }
+
+  async createEnvironment(modelId: string, body: CreateEnvironmentRequest): Promise<Environment> {
+    const path = `/v1/models/${seg(modelId, 'modelId')}/environments`;
+    return this.management('createEnvironment', 'POST', path, environmentSchema, body);
+  }
+
+  async activateDeployment(modelId: string, deploymentId: DeploymentRef): Promise<ActivateResponse> {
+    const path = `${deploymentPath(modelId, deploymentId)}/activate`;
+    return this.management('activateDeployment', 'POST', path, activateResponseSchema);
+  }
+
+  async deactivateDeployment(modelId: string, deploymentId: DeploymentRef): Promise<DeactivateResponse> {
+    const path = `${deploymentPath(modelId, deploymentId)}/deactivate`;
+    return this.management('deactivateDeployment', 'POST', path, deactivateResponseSchema);
+  }
+
+  async updateAutoscalingSettings(
+    modelId: string,
+    deploymentId: DeploymentRef,
+    settings: UpdateAutoscalingSettings,
+  ): Promise<UpdateAutoscalingSettingsResponse> {
+    const path = `${deploymentPath(modelId, deploymentId)}/autoscaling_settings`;
+    return this.management(
+      'updateAutoscalingSettings',
+      'PATCH',
+      path,
+      updateAutoscalingSettingsResponseSchema,
+      settings,
+    );
+  }
+
+  async getDeploymentLogs(modelId: string, deploymentId: string, query: LogsQuery = {}): Promise<LogLine[]> {
+    const params = queryString({
+      limit: query.limit,
+      start_epoch_millis: query.startEpochMillis,
+      end_epoch_millis: query.endEpochMillis,
+    });
+    const path = `${deploymentPath(modelId, deploymentId)}/logs${params}`;
+    return (await this.management('getDeploymentLogs', 'GET', path, getLogsResponseSchema)).logs;
+  }
+
+  /**
+   * One predict request, never retried (it may not be idempotent, and validation measures it).
+   * Throws only when no HTTP response arrives (connection, timeout, abort); any status is returned.
+   */
+  async predict(
+    modelId: string,
+    target: InferenceTarget,
+    body: unknown,
+    options: PredictOptions = {},
+  ): Promise<PredictResult> {
+    const result = await this.transport.once({
+      call: 'predict',
+      method: 'POST',
+      url: this.inferenceUrl(modelId, target, 'predict'),
+      body,
+      timeoutMs: options.timeoutMs ?? this.options.predictTimeoutMs,
+      signal: options.signal,
+    });
+    const requestId = result.headers['x-baseten-request-id'];
+    return {
+      status: result.status,
+      body: parseBodyText(result.text),
+      latencyMs: result.latencyMs,
+      ...(requestId ? { requestId } : {}),
+    };
+  }
+
+  /** Asks Baseten to wake a scaled-to-zero deployment; it answers 202 at once. Other statuses throw an APIError. */
+  async wake(modelId: string, target: InferenceTarget): Promise<void> {
+    await this.transport.send({
+      call: 'wake',
+      method: 'POST',
+      url: this.inferenceUrl(modelId, target, 'wake'),
+      timeoutMs: this.options.timeoutMs,
+    });
+  }
+
+  private async management<S extends z.ZodType>(
+    call: string,
+    method: HttpMethod,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.output<S>> {
+    const request = {
+      call,
+      method,
+      url: new URL(`${this.options.managementUrl}${path}`),
+      body,
+      timeoutMs: this.options.timeoutMs,
+    };
+    const result = await this.transport.send(request);
+    return parseResponse(call, describeCall(request), result.text, schema);
+  }
+
+  private inferenceUrl(modelId: string, target: InferenceTarget, action: 'predict' | 'wake'): URL {
+    const base = this.options.inferenceUrl.replaceAll('{model_id}', seg(modelId, 'modelId'));
+    return new URL(`${base}${inferencePrefix(target)}/${action}`);
+  }
+}
+
+/** One path segment: ids come from users and config files, so they are always encoded, and never blank. */
+function seg(value: string, what: string): string {
+  if (!value.trim()) throw new TypeError(`Baseten client: ${what} must not be empty`);
+  return encodeURIComponent(value);
+}
+
+function deploymentPath(modelId: string, deploymentId: DeploymentRef): string {
+  return `/v1/models/${seg(modelId, 'modelId')}/deployments/${seg(deploymentId, 'deploymentId')}`;
+}
+
+function environmentPath(modelId: string, envName: string): string {
+  return `/v1/models/${seg(modelId, 'modelId')}/environments/${seg(envName, 'envName')}`;
+}
+
+function queryString(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

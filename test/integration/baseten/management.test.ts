@@ -1,0 +1,173 @@
+import type { BasetenClient } from '../../../src/baseten';
+import { sendJson, startHttpTestServer, type HttpTestServer } from '../../support/http-test-server';
+import { apiKey, clientFor, deployment, environment, model } from './fixtures';
+
+let server: HttpTestServer;
+let client: BasetenClient;
+
+beforeEach(async () => {
+  server = await startHttpTestServer();
+  client = clientFor(server);
+});
+afterEach(() => server.close());
+
+/** Answers every request with `body` and returns what the client sent. */
+function answer(body: unknown, status = 200): void {
+  server.handle((_req, res) => sendJson(res, status, body));
+}
+
+function onlyRequest() {
+  expect(server.requests).toHaveLength(1);
+  return server.requests[0]!;
+}
+
+describe('BasetenClient management calls', () => {
+  it('sends the API key as "Api-Key <key>" and identifies itself as baseten-cd', async () => {
+    answer(model);
+    await client.getModel('abc1d2ef');
+    const req = onlyRequest();
+    expect(req.headers.authorization).toBe(`Api-Key ${apiKey}`);
+    expect(req.headers['user-agent']).toMatch(/^baseten-cd\/\d+\.\d+\.\d+/);
+  });
+
+  it('gets a model by id and returns the parsed model', async () => {
+    answer(model);
+    await expect(client.getModel('abc1d2ef')).resolves.toEqual(model);
+    expect(onlyRequest()).toMatchObject({ method: 'GET', url: '/v1/models/abc1d2ef' });
+  });
+
+  it('lists models, filtering by exact name when asked', async () => {
+    answer({ models: [model] });
+    await expect(client.listModels({ name: 'sentiment v2' })).resolves.toEqual([model]);
+    const req = onlyRequest();
+    expect(req).toMatchObject({ method: 'GET', path: '/v1/models' });
+    expect(req.query.get('name')).toBe('sentiment v2');
+  });
+
+  it('lists deployments of a model, with and without a name filter', async () => {
+    answer({ deployments: [deployment] });
+    await expect(client.listDeployments('abc1d2ef')).resolves.toEqual([deployment]);
+    await client.listDeployments('abc1d2ef', { name: 'deployment-3' });
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/v1/models/abc1d2ef/deployments',
+      '/v1/models/abc1d2ef/deployments?name=deployment-3',
+    ]);
+  });
+
+  it('gets a deployment by id or by the development/production alias', async () => {
+    answer(deployment);
+    await expect(client.getDeployment('abc1d2ef', 'q48rmd3')).resolves.toEqual(deployment);
+    await client.getDeployment('abc1d2ef', 'production');
+    await client.getDeployment('abc1d2ef', 'development');
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /v1/models/abc1d2ef/deployments/q48rmd3',
+      'GET /v1/models/abc1d2ef/deployments/production',
+      'GET /v1/models/abc1d2ef/deployments/development',
+    ]);
+  });
+
+  it('encodes ids so that a hostile id cannot change the path', async () => {
+    answer(deployment);
+    await client.getDeployment('abc1d2ef', '../../secrets');
+    expect(onlyRequest().url).toBe('/v1/models/abc1d2ef/deployments/..%2F..%2Fsecrets');
+  });
+
+  it('promotes a deployment to production with the given flags and returns the deployment', async () => {
+    answer({ ...deployment, is_production: true });
+    const promoted = await client.promoteDeployment('abc1d2ef', 'q48rmd3', { scale_down_previous_production: false });
+    expect(promoted.is_production).toBe(true);
+    const req = onlyRequest();
+    expect(req).toMatchObject({ method: 'POST', url: '/v1/models/abc1d2ef/deployments/q48rmd3/promote' });
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(req.json()).toEqual({ scale_down_previous_production: false });
+  });
+
+  it('promotes with an empty JSON body when no flags are given (Baseten defaults apply)', async () => {
+    answer(deployment);
+    await client.promoteDeployment('abc1d2ef', 'development');
+    expect(onlyRequest()).toMatchObject({ url: '/v1/models/abc1d2ef/deployments/development/promote', body: '{}' });
+  });
+
+  it('promotes a deployment into a named environment', async () => {
+    answer({ ...deployment, environment: 'staging' });
+    const body = { deployment_id: 'q48rmd3', scale_down_previous_deployment: true };
+    await expect(client.promoteToEnvironment('abc1d2ef', 'staging', body)).resolves.toMatchObject({
+      environment: 'staging',
+    });
+    const req = onlyRequest();
+    expect(req).toMatchObject({ method: 'POST', url: '/v1/models/abc1d2ef/environments/staging/promote' });
+    expect(req.json()).toEqual(body);
+  });
+
+  it('lists, gets and creates environments', async () => {
+    server.handle((req, res) =>
+      sendJson(
+        res,
+        200,
+        req.method === 'GET' && req.path.endsWith('/environments') ? { environments: [environment] } : environment,
+      ),
+    );
+    await expect(client.listEnvironments('abc1d2ef')).resolves.toEqual([environment]);
+    await expect(client.getEnvironment('abc1d2ef', 'production')).resolves.toEqual(environment);
+    await client.createEnvironment('abc1d2ef', { name: 'staging', promotion_settings: { rolling_deploy: true } });
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /v1/models/abc1d2ef/environments',
+      'GET /v1/models/abc1d2ef/environments/production',
+      'POST /v1/models/abc1d2ef/environments',
+    ]);
+    expect(server.requests[2]!.json()).toEqual({ name: 'staging', promotion_settings: { rolling_deploy: true } });
+  });
+
+  it('activates and deactivates a deployment with a bodiless POST', async () => {
+    answer({ success: true });
+    await expect(client.activateDeployment('abc1d2ef', 'q48rmd3')).resolves.toEqual({ success: true });
+    await expect(client.deactivateDeployment('abc1d2ef', 'production')).resolves.toEqual({ success: true });
+    expect(server.requests.map((r) => `${r.method} ${r.url} [${r.body}]`)).toEqual([
+      'POST /v1/models/abc1d2ef/deployments/q48rmd3/activate []',
+      'POST /v1/models/abc1d2ef/deployments/production/deactivate []',
+    ]);
+  });
+
+  it('treats an activate answer without "success" as success (the spec default)', async () => {
+    answer({});
+    await expect(client.activateDeployment('abc1d2ef', 'q48rmd3')).resolves.toEqual({ success: true });
+  });
+
+  it('patches autoscaling settings with only the fields given', async () => {
+    answer({ status: 'ACCEPTED', message: 'Autoscaling settings are being updated' });
+    const result = await client.updateAutoscalingSettings('abc1d2ef', 'q48rmd3', { min_replica: 1 });
+    expect(result.status).toBe('ACCEPTED');
+    const req = onlyRequest();
+    expect(req).toMatchObject({ method: 'PATCH', url: '/v1/models/abc1d2ef/deployments/q48rmd3/autoscaling_settings' });
+    expect(req.json()).toEqual({ min_replica: 1 });
+  });
+
+  it('reads deployment logs with GET and the window as query parameters', async () => {
+    const line = { timestamp: '1754049600000000000', message: 'Model loaded', replica: 'x7k2p', level: 'INFO' };
+    answer({ logs: [line] });
+    const logs = await client.getDeploymentLogs('abc1d2ef', 'q48rmd3', {
+      limit: 50,
+      startEpochMillis: 1_754_049_000_000,
+      endEpochMillis: 1_754_049_600_000,
+    });
+    expect(logs).toEqual([line]);
+    const req = onlyRequest();
+    expect(req).toMatchObject({ method: 'GET', path: '/v1/models/abc1d2ef/deployments/q48rmd3/logs', body: '' });
+    expect(Object.fromEntries(req.query)).toEqual({
+      limit: '50',
+      start_epoch_millis: '1754049000000',
+      end_epoch_millis: '1754049600000',
+    });
+  });
+
+  it('keeps fields Baseten adds later instead of failing on them', async () => {
+    answer({ ...deployment, request_backpressure_settings: { policy: 'QUEUE_ON_FULL' } });
+    const got = await client.getDeployment('abc1d2ef', 'q48rmd3');
+    expect(got).toMatchObject({ request_backpressure_settings: { policy: 'QUEUE_ON_FULL' } });
+  });
+
+  it('refuses an empty model id before sending anything', async () => {
+    await expect(client.getModel(' ')).rejects.toThrow('Baseten client: modelId must not be empty');
+    expect(server.requests).toHaveLength(0);
+  });
+});
