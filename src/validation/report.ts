@@ -21,6 +21,8 @@ export interface WarmupReport {
   woke: boolean;
   /** Predict attempts until the candidate first answered, and afterwards. */
   attempts: number;
+  /** Why the last unanswered attempt before the first answer did not count. */
+  lastProblem?: string;
   /** Time until the first answer (the cold start, when there was one). */
   firstAnswerMs?: number;
   durationMs: number;
