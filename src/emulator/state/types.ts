@@ -1,0 +1,122 @@
+/** The emulator's own records. API shapes (ModelV1, DeploymentV1, ...) are derived from these in ../management/views. */
+
+export const deploymentStatuses = [
+  'BUILDING',
+  'DEPLOYING',
+  'DEPLOY_FAILED',
+  'LOADING_MODEL',
+  'ACTIVE',
+  'UNHEALTHY',
+  'BUILD_FAILED',
+  'BUILD_STOPPED',
+  'DEACTIVATING',
+  'INACTIVE',
+  'FAILED',
+  'UPDATING',
+  'SCALED_TO_ZERO',
+  'WAKING_UP',
+] as const;
+export type DeploymentStatus = (typeof deploymentStatuses)[number];
+
+export interface AutoscalingSettings {
+  min_replica: number;
+  max_replica: number;
+  autoscaling_window: number | null;
+  scale_down_delay: number | null;
+  concurrency_target: number;
+  target_utilization_percentage: number | null;
+  target_in_flight_tokens: number | null;
+  max_scale_down_rate: number | null;
+}
+
+export type PromotionCleanupStrategy = 'KEEP' | 'SCALE_TO_ZERO' | 'DEACTIVATE';
+
+export interface RollingDeployConfig {
+  rolling_deploy_strategy: 'REPLICA';
+  max_surge_percent: number;
+  max_unavailable_percent: number;
+  stabilization_time_seconds: number;
+  replica_overhead_percent: number;
+}
+
+export interface PromotionSettings {
+  redeploy_on_promotion: boolean;
+  rolling_deploy: boolean;
+  promotion_cleanup_strategy: PromotionCleanupStrategy;
+  rolling_deploy_config: RollingDeployConfig | null;
+  ramp_up_while_promoting: boolean;
+  ramp_up_duration_seconds: number;
+}
+
+export type InProgressPromotionStatus =
+  'RELEASING' | 'RAMPING_UP' | 'RAMPING_DOWN' | 'PAUSED' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
+
+export interface InProgressPromotion {
+  status: InProgressPromotionStatus;
+  percent_traffic_to_new_version: number;
+  error_message: string | null;
+  rolling_deploy: boolean | null;
+}
+
+export interface ModelRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** The single mutable development slot. */
+  developmentDeploymentId: string | null;
+  /** Numbers the default names `deployment-N`. */
+  deploymentCounter: number;
+}
+
+/** How the old deployment is treated when a promotion completes. */
+export interface PendingPromotion {
+  environment: string;
+  /** false keeps the previous deployment running whatever the environment's cleanup strategy says. */
+  scaleDownPrevious: boolean;
+}
+
+export interface DeploymentRecord {
+  id: string;
+  modelId: string;
+  name: string;
+  createdAt: string;
+  isDevelopment: boolean;
+  status: DeploymentStatus;
+  /** Has it ever reached ACTIVE? Until then autoscaling_settings is null and it never scales to zero. */
+  everActive: boolean;
+  /** The Truss copied into the state dir: the deployment's immutable source. */
+  trussDir: string;
+  labels: Record<string, string> | null;
+  autoscaling: AutoscalingSettings;
+  instanceTypeName: string;
+  /** Becomes the environment's current deployment once ACTIVE. */
+  pendingPromotion: PendingPromotion | null;
+}
+
+export interface EnvironmentRecord {
+  name: string;
+  modelId: string;
+  createdAt: string;
+  currentDeploymentId: string | null;
+  candidateDeploymentId: string | null;
+  inProgressPromotion: InProgressPromotion | null;
+  autoscaling: AutoscalingSettings;
+  promotionSettings: PromotionSettings;
+}
+
+export interface StateSnapshot {
+  version: 1;
+  models: ModelRecord[];
+  deployments: DeploymentRecord[];
+  environments: EnvironmentRecord[];
+}
+
+/** Statuses in which the deployment's model process serves predictions. */
+export const servingStatuses: ReadonlySet<DeploymentStatus> = new Set(['ACTIVE', 'UNHEALTHY']);
+/** Statuses that end in failure; such a deployment cannot be promoted. */
+export const failedStatuses: ReadonlySet<DeploymentStatus> = new Set([
+  'BUILD_FAILED',
+  'BUILD_STOPPED',
+  'DEPLOY_FAILED',
+  'FAILED',
+]);

@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { request } from 'undici';
+import { EmulatorControl } from '../../src/emulator/control-client';
+import type { EmulatorOptions, RecordedResponse } from '../../src/emulator/options';
+import { startEmulator, type Emulator } from '../../src/emulator/server';
+import type { DeploymentStatus } from '../../src/emulator/state/types';
+import type { DeploymentV1 } from '../../src/emulator/state/views';
+
+/** Phases short enough for tests, long enough that pollers see every status. */
+export const fastTimings = { buildMs: 50, deployMs: 50, wakeMs: 50, deactivateMs: 50, loadTimeoutMs: 60_000 };
+
+/** Shared across test files and runs, so a Truss's requirements are installed once per machine. */
+export const testCacheDir = path.join(os.tmpdir(), 'baseten-cd-test-envs');
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+export interface TestEmulator {
+  emulator: Emulator;
+  control: EmulatorControl;
+  /** Every management API response so far (for the OpenAPI conformance checks). */
+  responses: RecordedResponse[];
+  /** A management/inference/control call with the emulator's key (pass `apiKey: null` for none). */
+  call(
+    method: string,
+    pathOrUrl: string,
+    body?: unknown,
+    options?: { apiKey?: string | null; raw?: string },
+  ): Promise<HttpResult>;
+  getDeployment(modelId: string, deploymentId: string): Promise<DeploymentV1>;
+  /** Polls the management API until the deployment has `status`; fails early on a failure status it is not waiting for. */
+  waitForStatus(
+    modelId: string,
+    deploymentId: string,
+    status: DeploymentStatus,
+    options?: { timeoutMs?: number },
+  ): Promise<DeploymentV1>;
+  close(): Promise<void>;
+}
+
+const failureStatuses: DeploymentStatus[] = ['BUILD_FAILED', 'DEPLOY_FAILED', 'FAILED', 'BUILD_STOPPED'];
+
+/** One emulator per test file: fast timings, a temp state dir, quiet logs. */
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  const responses: RecordedResponse[] = [];
+  const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'emulator-test-'));
+  const emulator = await startEmulator({
+    cacheDir: testCacheDir,
+    logger: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
+    ...options,
+    stateDir,
+    timings: { ...fastTimings, ...options.timings },
+    onResponse: (r) => {
+      responses.push(r);
+      options.onResponse?.(r);
+    },
+  });
+  const control = new EmulatorControl({ url: emulator.url, apiKey: emulator.apiKey });
+
+  const call: TestEmulator['call'] = async (method, pathOrUrl, body, callOptions = {}) => {
+    const apiKey = callOptions.apiKey === undefined ? emulator.apiKey : callOptions.apiKey;
+    const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${emulator.url}${pathOrUrl}`;
+    const response = await request(url, {
+      method: method as 'GET',
+      headers: {
+        ...(apiKey ? { authorization: `Api-Key ${apiKey}` } : {}),
+        ...(body !== undefined || callOptions.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: callOptions.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      headersTimeout: 120_000,
+      bodyTimeout: 120_000,
+    });
+    const text = await response.body.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.statusCode, headers: response.headers, body: parsed };
+  };
+
+  const getDeployment = async (modelId: string, deploymentId: string) => {
+    const result = await call('GET', `/v1/models/${modelId}/deployments/${deploymentId}`);
+    if (result.status !== 200)
+      throw new Error(`GET deployment ${deploymentId}: HTTP ${result.status} ${JSON.stringify(result.body)}`);
+    return result.body as DeploymentV1;
+  };
+
+  const waitForStatus: TestEmulator['waitForStatus'] = async (modelId, deploymentId, status, waitOptions = {}) => {
+    const deadline = Date.now() + (waitOptions.timeoutMs ?? 60_000);
+    const seen: string[] = [];
+    for (;;) {
+      const dep = await getDeployment(modelId, deploymentId);
+      if (seen[seen.length - 1] !== dep.status) seen.push(dep.status);
+      if (dep.status === status) return dep;
+      if (failureStatuses.includes(dep.status) && !failureStatuses.includes(status)) {
+        const logs = await call('GET', `/v1/models/${modelId}/deployments/${deploymentId}/logs`);
+        throw new Error(
+          `deployment ${deploymentId} is ${dep.status}, not ${status} (saw ${seen.join(' → ')}): ${JSON.stringify(logs.body)}`,
+        );
+      }
+      if (Date.now() > deadline)
+        throw new Error(`deployment ${deploymentId} did not reach ${status} (saw ${seen.join(' → ')})`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  return {
+    emulator,
+    control,
+    responses,
+    call,
+    getDeployment,
+    waitForStatus,
+    async close() {
+      await emulator.close();
+      if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
