@@ -24,6 +24,34 @@ export interface DeployInput {
   approval?: { required: true; timeoutMs: number };
   /** Deactivate a rejected candidate. */
   cleanupOnReject: boolean;
+  /** Deadlines of the waits; defaults suit real Baseten builds. */
+  timeouts?: ReleaseTimeouts;
+}
+
+/** How long each wait of a release may take (workflow-side deadlines, kept across activity retries). */
+export interface ReleaseTimeouts {
+  /** The candidate builds, deploys and becomes ACTIVE. @unit ms @default 1_800_000 (30 min) */
+  buildMs?: number;
+  /** Production serves the promoted deployment, ACTIVE. @unit ms @default 600_000 (10 min) */
+  verifyMs?: number;
+  /** The previous production deployment is woken or activated before a revert. @unit ms @default 900_000 (15 min) */
+  prepareMs?: number;
+}
+
+/** Argument of the `approve` and `reject` updates. */
+export interface ApprovalRequest {
+  /** Who decided (a user name, a CI job). */
+  by?: string;
+  reason?: string;
+}
+
+/** What the approval gate decided; the answer of the `approve`/`reject` updates. */
+export interface ApprovalDecision {
+  approved: boolean;
+  by?: string;
+  reason?: string;
+  /** Workflow time (ms since epoch). */
+  decidedAt: number;
 }
 
 /** Where a release is; also the value of the BasetenStage search attribute. */
@@ -55,6 +83,8 @@ export interface DeployResult {
   failedStage?: ReleaseStage;
   /** True when production was reverted to the previous deployment. */
   reverted?: boolean;
+  /** The approval gate's decision, when the release had one. */
+  approval?: ApprovalDecision;
 }
 
 /** What the `progress` query answers. */
@@ -67,6 +97,11 @@ export interface ReleaseProgress {
   candidateStatus?: string;
   previousProductionDeploymentId?: string;
   validation?: ValidationReport;
+  /** While awaiting approval: workflow time (ms since epoch) when the gate rejects the release. */
+  approvalDeadline?: number;
+  approval?: ApprovalDecision;
+  /** Production after the promotion (for a development candidate, the deployment its promotion built). */
+  productionDeploymentId?: string;
   /** Last notable event, one line, for CLI progress output. */
   message?: string;
 }

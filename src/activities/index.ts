@@ -1,0 +1,28 @@
+import { createAwaitDeploymentActivities } from './await-deployment';
+import { createDeactivateActivities } from './deactivate';
+import type { ActivityDeps } from './deps';
+import { createDescribeProductionActivities } from './describe-production';
+import { createPrepareForTrafficActivities } from './prepare-for-traffic';
+import { createPromoteActivities } from './promote';
+import { createSmokeActivities } from './smoke';
+import { createValidateActivities } from './validate';
+import { createVerifyProductionActivities } from './verify-production';
+
+export type { ActivityDeps, BasetenApi } from './deps';
+
+/**
+ * Every activity the fleet worker hosts (the push activity is not one of them: it runs on the CI job's
+ * own task queue, next to the Truss source).
+ */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createAwaitDeploymentActivities(deps),
+    ...createDescribeProductionActivities(deps),
+    ...createPromoteActivities(deps),
+    ...createVerifyProductionActivities(deps),
+    ...createSmokeActivities(deps),
+    ...createPrepareForTrafficActivities(deps),
+    ...createDeactivateActivities(deps),
+    ...createValidateActivities({ inference: deps.baseten, now: deps.clock }),
+  };
+}

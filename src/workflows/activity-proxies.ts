@@ -1,0 +1,92 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { ActivityOptions } from '@temporalio/common';
+import type { createActivities } from '../activities';
+import type { PermanentBasetenErrorType, ReleaseFailureType } from '../activities/failures';
+import type { PushInput, PushResult } from '../activities/push-types';
+
+// Activity option profiles, each declared once. Retries are Temporal's alone (the Baseten client runs with
+// maxRetries 0); every profile names the failure types that no retry can fix.
+
+const permanent: Array<PermanentBasetenErrorType | ReleaseFailureType> = [
+  'BadRequestError',
+  'AuthenticationError',
+  'PermissionDeniedError',
+  'NotFoundError',
+  'UnprocessableEntityError',
+  'DeploymentFailedError',
+  'DeploymentTimeoutError',
+];
+
+/** Management API calls: about 2 minutes of retries, so a revert still happens inside a short outage. */
+const basetenRetry = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '20 seconds',
+  maximumAttempts: 8,
+  nonRetryableErrorTypes: permanent,
+} as const;
+
+/** `truss push` on the CI machine: a bad Truss is final; network trouble gets a few more tries. */
+export const pushProfile = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: ['TrussConfigError'],
+  },
+} as const satisfies ActivityOptions;
+
+/** Long waits on a deployment (build, wake, activate, production switch): they heartbeat every poll. */
+export const waitProfile = {
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: basetenRetry,
+} as const satisfies ActivityOptions;
+
+/** Validation sends many predictions and heartbeats its progress. */
+export const validateProfile = {
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '2 minutes',
+  retry: { ...basetenRetry, maximumAttempts: 2 },
+} as const satisfies ActivityOptions;
+
+/**
+ * Promotion: short, and it heartbeats so that a worker crash mid-call is noticed within seconds; the retry
+ * reads production first and does not promote twice.
+ */
+export const promoteProfile = {
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: basetenRetry,
+} as const satisfies ActivityOptions;
+
+/** Single reads and writes (describe production, deactivate). */
+export const callProfile = {
+  startToCloseTimeout: '1 minute',
+  retry: basetenRetry,
+} as const satisfies ActivityOptions;
+
+/** Smoke predictions: a few attempts inside the activity, with a cold start allowance. */
+export const smokeProfile = {
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: basetenRetry,
+} as const satisfies ActivityOptions;
+
+type FleetActivities = ReturnType<typeof createActivities>;
+
+export const { awaitDeploymentActive, prepareForTraffic, verifyProduction } =
+  proxyActivities<FleetActivities>(waitProfile);
+export const { validateCandidate } = proxyActivities<FleetActivities>(validateProfile);
+export const { promoteCandidate } = proxyActivities<FleetActivities>(promoteProfile);
+export const { describeProduction, deactivateDeployment } = proxyActivities<FleetActivities>(callProfile);
+export const { smokeTest } = proxyActivities<FleetActivities>(smokeProfile);
+
+/** The push activity runs on the CI job's own task queue, where the Truss source is. */
+export function pushActivity(taskQueue: string): (input: PushInput) => Promise<PushResult> {
+  return proxyActivities<{ pushCandidate(input: PushInput): Promise<PushResult> }>({ ...pushProfile, taskQueue })
+    .pushCandidate;
+}

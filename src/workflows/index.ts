@@ -1,0 +1,2 @@
+// The worker's workflow bundle: every workflow type the fleet runs.
+export { deployModel } from './deploy';

@@ -1,0 +1,39 @@
+import { ActivityFailure, ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import type { ReleaseFailureType } from '../activities/failures';
+
+/** Thrown by the workflow itself when production does not verify after a promotion. */
+export const verificationFailedType = 'VerificationFailedError';
+
+/**
+ * Failure types that are verdicts about the candidate (it does not build, deploy or verify, or its Truss
+ * is invalid): the release ends with a DeployResult. Anything else is an infrastructure problem.
+ */
+const verdictTypes: ReadonlySet<string> = new Set<string>([
+  'TrussConfigError',
+  'DeploymentFailedError' satisfies ReleaseFailureType,
+  'DeploymentTimeoutError' satisfies ReleaseFailureType,
+  verificationFailedType,
+]);
+
+/** The innermost failure: an activity failure is reported by what the activity threw. */
+export function rootFailure(err: unknown): { type?: string; message: string } {
+  let current: unknown = err;
+  while (current instanceof ActivityFailure && current.cause) current = current.cause;
+  if (current instanceof ApplicationFailure) return { type: current.type ?? undefined, message: current.message };
+  if (current instanceof TemporalFailure && current.cause) {
+    return { type: current.name, message: `${current.message}: ${current.cause.message}` };
+  }
+  if (current instanceof Error) return { type: current.name, message: current.message };
+  return { message: String(current) };
+}
+
+export function isVerdict(err: unknown): boolean {
+  const { type } = rootFailure(err);
+  return type !== undefined && verdictTypes.has(type);
+}
+
+/** One line, for DeployResult.reason. */
+export function oneLine(text: string, max = 500): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,47 @@
+import { log } from '@temporalio/workflow';
+import { prepareForTraffic, promoteCandidate } from './activity-proxies';
+import { rootFailure } from './outcome';
+import { releaseTimeouts, revertVia } from './plan';
+import type { Release } from './release';
+import { verifyServing } from './verify';
+
+/** An undo step, registered only after the step it undoes has succeeded. */
+export interface Compensation {
+  message: string;
+  fn: () => Promise<void>;
+}
+
+/**
+ * Puts the previous production deployment back: first make it able to take traffic (it was usually scaled
+ * to zero or deactivated by the promotion), then promote it (idempotently) and verify it serves.
+ */
+export async function revertTo(release: Release, modelId: string, previousId: string): Promise<void> {
+  const { input } = release;
+  release.enter('reverting', `making ${previousId} able to take traffic`);
+  await prepareForTraffic({ modelId, deploymentId: previousId, timeoutMs: releaseTimeouts(input).prepareMs });
+  release.note({ message: `promoting ${previousId} back to ${input.environment}` });
+  await promoteCandidate({
+    modelId,
+    environment: input.environment,
+    target: { kind: 'deployment', deploymentId: previousId },
+    via: revertVia(input.environment),
+  });
+  release.note({ message: `verifying that ${input.environment} serves ${previousId} again` });
+  await verifyServing(release, modelId, previousId);
+  release.note({ productionDeploymentId: previousId });
+}
+
+/** Runs compensations in order (they are unshifted, so newest first), each error logged and kept, never thrown. */
+export async function compensate(compensations: readonly Compensation[]): Promise<string[]> {
+  const errors: string[] = [];
+  for (const compensation of compensations) {
+    try {
+      await compensation.fn();
+    } catch (err) {
+      const { message } = rootFailure(err);
+      log.error(`compensation failed: ${compensation.message}`, { error: message });
+      errors.push(`${compensation.message}: ${message}`);
+    }
+  }
+  return errors;
+}

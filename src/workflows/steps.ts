@@ -1,0 +1,101 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { ValidationReport } from '../validation/report';
+import {
+  awaitDeploymentActive,
+  describeProduction,
+  promoteCandidate,
+  pushActivity,
+  smokeTest,
+  validateCandidate,
+} from './activity-proxies';
+import { verificationFailedType } from './outcome';
+import { candidateTarget, comparisonTarget, promotionVia, releaseTimeouts, smokeCheck } from './plan';
+import type { Release } from './release';
+
+/** The candidate of a release once it exists: the model it belongs to and its deployment. */
+export interface Candidate {
+  modelId: string;
+  deploymentId: string;
+}
+
+/** Pushes the Truss (on the CI job's task queue) and waits until the new deployment is ACTIVE. */
+export async function pushAndBuild(release: Release): Promise<Candidate> {
+  const { input } = release;
+  const pushed = await pushActivity(input.pushTaskQueue)({
+    trussDir: input.trussDir,
+    modelName: input.modelName,
+    candidate: input.candidate,
+    deploymentName: input.deploymentName,
+    labels: input.labels,
+    gitCommit: input.gitCommit,
+  });
+  release.note({ modelId: pushed.modelId, candidateDeploymentId: pushed.deploymentId });
+  release.enter('building', `deployment ${pushed.deploymentId} of model ${pushed.modelId}`);
+  const active = await awaitDeploymentActive({
+    modelId: pushed.modelId,
+    deploymentId: pushed.deploymentId,
+    timeoutMs: releaseTimeouts(input).buildMs,
+  });
+  release.note({ candidateStatus: active.status });
+  return { modelId: pushed.modelId, deploymentId: pushed.deploymentId };
+}
+
+export async function validate(release: Release, candidate: Candidate): Promise<ValidationReport> {
+  const { input } = release;
+  release.enter('validating', `${input.validation.cases.length} case(s)`);
+  const report = await validateCandidate({
+    modelId: candidate.modelId,
+    candidate: candidateTarget(input, candidate.deploymentId),
+    production: comparisonTarget(input),
+    spec: input.validation,
+  });
+  release.note({ validation: report });
+  return report;
+}
+
+/**
+ * Records what serves the environment before the promotion: the revert target. A model's first published
+ * deployment becomes production by itself, so production equal to the candidate means there is none.
+ */
+export async function recordProduction(release: Release, candidate: Candidate): Promise<string | undefined> {
+  release.enter('promoting');
+  const current = await describeProduction({ modelId: candidate.modelId, environment: release.input.environment });
+  const previous = current.deploymentId === candidate.deploymentId ? undefined : current.deploymentId;
+  release.note({ previousProductionDeploymentId: previous });
+  return previous;
+}
+
+/** Promotes the candidate; returns the deployment that becomes production. */
+export async function promote(release: Release, candidate: Candidate, previous: string | undefined): Promise<string> {
+  const { input } = release;
+  const promoted = await promoteCandidate({
+    modelId: candidate.modelId,
+    environment: input.environment,
+    target:
+      input.candidate.kind === 'development'
+        ? { kind: 'development' }
+        : { kind: 'deployment', deploymentId: candidate.deploymentId },
+    via: promotionVia(input),
+    previousProductionId: previous,
+  });
+  release.note({
+    productionDeploymentId: promoted.deploymentId,
+    message: promoted.alreadyPromoted ? `${promoted.deploymentId} was already promoted; not promoted again` : undefined,
+  });
+  return promoted.deploymentId;
+}
+
+/**
+ * Promoting the development deployment builds a new deployment: wait until it is ACTIVE and smoke-test it
+ * directly before production is verified.
+ */
+export async function settleDevelopmentPromotion(release: Release, modelId: string, deploymentId: string) {
+  const { input } = release;
+  release.note({ message: `waiting for ${deploymentId}, built by the development promotion` });
+  await awaitDeploymentActive({ modelId, deploymentId, timeoutMs: releaseTimeouts(input).buildMs });
+  const smoke = smokeCheck(input.validation);
+  if (!smoke) return;
+  release.enter('verifying', `smoke-testing ${deploymentId}`);
+  const outcome = await smokeTest({ modelId, target: { kind: 'deployment', deploymentId }, smoke });
+  if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.reason ?? 'smoke test failed', verificationFailedType);
+}

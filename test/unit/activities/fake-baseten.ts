@@ -1,0 +1,99 @@
+import type { BasetenApi } from '../../../src/activities/deps';
+import { NotFoundError } from '../../../src/baseten/errors';
+import type { Deployment, DeploymentStatus, Environment, Model } from '../../../src/baseten/schemas';
+
+export function deployment(id: string, status: DeploymentStatus, extra: Partial<Deployment> = {}): Deployment {
+  return {
+    id,
+    created_at: '2026-01-01T00:00:00Z',
+    name: id,
+    model_id: 'm1',
+    is_production: false,
+    is_development: false,
+    status,
+    active_replica_count: status === 'ACTIVE' ? 1 : 0,
+    autoscaling_settings: null,
+    instance_type_name: null,
+    environment: null,
+    ...extra,
+  };
+}
+
+/**
+ * A typed in-memory Baseten for activity unit tests: one model, deployments whose status follows a
+ * scripted sequence (one step per read), environments, and every call recorded.
+ */
+export class FakeBaseten {
+  productionId: string | null = null;
+  readonly statuses = new Map<string, DeploymentStatus[]>();
+  readonly environments = new Map<string, { current: string | null; candidate?: string }>();
+  readonly calls: string[] = [];
+  logs = ['building wheel', 'ERROR: No matching distribution found for nosuchpackage'];
+
+  script(id: string, ...statuses: DeploymentStatus[]): void {
+    this.statuses.set(id, statuses);
+  }
+
+  private read(id: string): Deployment {
+    const sequence = this.statuses.get(id);
+    if (!sequence?.length) throw new NotFoundError(404, { error: 'not found' }, `deployment ${id} not found`, {});
+    const status = sequence.length > 1 ? (sequence.shift() as DeploymentStatus) : (sequence[0] as DeploymentStatus);
+    return deployment(id, status, { is_production: id === this.productionId });
+  }
+
+  private environment(name: string): Environment {
+    const env = this.environments.get(name);
+    if (!env) throw new NotFoundError(404, { error: 'no such environment' }, `environment ${name} not found`, {});
+    return {
+      name,
+      created_at: '2026-01-01T00:00:00Z',
+      model_id: 'm1',
+      current_deployment: env.current ? this.read(env.current) : null,
+      candidate_deployment: env.candidate ? this.read(env.candidate) : null,
+    } as Environment;
+  }
+
+  readonly api: BasetenApi = {
+    getModel: async (modelId) => {
+      this.calls.push(`getModel ${modelId}`);
+      return { id: modelId, production_deployment_id: this.productionId, development_deployment_id: null } as Model;
+    },
+    getDeployment: async (_modelId, id) => {
+      this.calls.push(`getDeployment ${id}`);
+      return this.read(id);
+    },
+    getEnvironment: async (_modelId, name) => {
+      this.calls.push(`getEnvironment ${name}`);
+      return this.environment(name);
+    },
+    promoteDeployment: async (_modelId, id) => {
+      this.calls.push(`promoteDeployment ${id}`);
+      if (id === 'development') {
+        this.script('built1', 'BUILDING', 'ACTIVE');
+        return this.read('built1');
+      }
+      this.productionId = id;
+      return this.read(id);
+    },
+    promoteToEnvironment: async (_modelId, name, body) => {
+      this.calls.push(`promoteToEnvironment ${name} ${body.deployment_id}`);
+      this.environments.set(name, { current: body.deployment_id });
+      return this.read(body.deployment_id);
+    },
+    activateDeployment: async (_modelId, id) => {
+      this.calls.push(`activateDeployment ${id}`);
+      this.script(id, 'DEPLOYING', 'ACTIVE');
+      return { success: true };
+    },
+    deactivateDeployment: async (_modelId, id) => {
+      this.calls.push(`deactivateDeployment ${id}`);
+      this.script(id, 'INACTIVE');
+      return { success: true };
+    },
+    getDeploymentLogs: async () => this.logs.map((message) => ({ timestamp: '0', message, replica: null })),
+    predict: async () => ({ status: 200, body: { label: 'positive' }, latencyMs: 3 }),
+    wake: async (_modelId, target) => {
+      this.calls.push(`wake ${target.kind === 'deployment' ? target.deploymentId : target.kind}`);
+    },
+  };
+}
