@@ -148,6 +148,15 @@ describe('BasetenClient transport failures', () => {
     expect(elapsed).toBeLessThan(2_000);
   });
 
+  it('also times out a response that stalls halfway through its body', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id": "abc1d2ef", ');
+    });
+    const err = await failure(clientFor(server, { timeoutMs: 300 }).getModel('abc1d2ef'));
+    expect(err).toBeInstanceOf(APIConnectionTimeoutError);
+  });
+
   it('reports a refused connection as APIConnectionError, and retries it within the budget', async () => {
     const port = await freePort();
     const sleeps: number[] = [];
