@@ -22,6 +22,8 @@ export function modelProcessEnv(
     ...env,
     ...config.environmentVariables,
     PYTHONPATH: importPath.join(path.delimiter),
+    // model_server.py also registers it as a site dir, so the .pth files some packages install take effect.
+    ...(environment.sitePackages ? { BASETEN_CD_SITE_PACKAGES: environment.sitePackages } : {}),
     PYTHONUNBUFFERED: '1',
     // Bytecode caches key on mtime in whole seconds: a model.py edited within the same second would run stale.
     PYTHONDONTWRITEBYTECODE: '1',

@@ -26,6 +26,8 @@ export interface StartModelProcessOptions {
   onExit?: (info: ModelExitInfo) => void;
   /** @default 600_000 @unit ms */
   loadTimeoutMs?: number;
+  /** Cancels a start that is still loading: the process is killed and the start rejects with LoadError. */
+  signal?: AbortSignal;
 }
 
 export interface PredictResponse {
@@ -173,7 +175,7 @@ export function startModelProcess(options: StartModelProcessOptions): Promise<Mo
   const proc = new PythonModelProcess(child);
   const stderrTail: string[] = [];
   let loadFailure: { error: string; traceback?: string } | undefined;
-  let settled = false;
+  let phase: 'loading' | 'ready' | 'failed' = 'loading';
 
   child.stdin.on('error', () => undefined); // EPIPE when the process dies first; its exit is handled below.
   // The pipe then stays open: model_server.py exits when it closes, so models never outlive the emulator.
@@ -188,30 +190,35 @@ export function startModelProcess(options: StartModelProcessOptions): Promise<Mo
   const stdoutClosed = new Promise<void>((resolve) => stdoutLines.once('close', resolve));
 
   return new Promise((resolve, reject) => {
-    const fail = (error: LoadError) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(loadTimer);
-      if (child.pid === undefined) return reject(error); // never started, so no exit will come
-      proc.signal('SIGKILL');
-      void proc.exited.then(() => reject(error));
-    };
     const loadTimeoutMs = options.loadTimeoutMs ?? defaultLoadTimeoutMs;
     const loadTimer = setTimeout(
       () => fail(new LoadError(`model did not finish loading within ${loadTimeoutMs} ms; the process was killed`)),
       loadTimeoutMs,
     );
+    const onAbort = () => fail(new LoadError('model start was cancelled; the process was killed'));
+    const leaveLoading = (next: 'ready' | 'failed'): boolean => {
+      if (phase !== 'loading') return false;
+      phase = next;
+      clearTimeout(loadTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    function fail(error: LoadError): void {
+      if (!leaveLoading('failed')) return;
+      if (child.pid === undefined) return reject(error); // never started, so no exit will come
+      proc.signal('SIGKILL');
+      void proc.exited.then(() => reject(error));
+    }
+
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     stdoutLines.on('line', (line) => {
       const event = parseEvent(line);
       if (!event) return onLog?.(line, 'stdout');
       if (event.event === 'listening') proc.port = event.port;
       else if (event.event === 'load_failed') loadFailure = { error: event.error, traceback: event.traceback };
-      else if (event.event === 'loaded' && !settled) {
-        settled = true;
-        clearTimeout(loadTimer);
-        resolve(proc);
-      }
+      else if (event.event === 'loaded' && leaveLoading('ready')) resolve(proc);
     });
 
     child.once('error', (err) => {
@@ -219,10 +226,8 @@ export function startModelProcess(options: StartModelProcessOptions): Promise<Mo
     });
     void proc.exited.then(async () => {
       const status = proc.exitStatus;
-      if (settled) {
-        if (status) options.onExit?.(status);
-        return;
-      }
+      if (phase === 'ready' && status) options.onExit?.(status);
+      if (phase !== 'loading') return;
       // The load_failed line may still be in the pipe when the exit is noticed.
       await within(stdoutClosed, exitNoticeMs);
       if (loadFailure) {

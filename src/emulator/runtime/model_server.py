@@ -16,6 +16,7 @@ import importlib.util
 import inspect
 import json
 import os
+import site
 import sys
 import threading
 import traceback
@@ -110,12 +111,20 @@ async def _collect_async(agen):
 def _accepted_kwargs(model_class, kwargs):
     """Truss passes config/data_dir/secrets as keywords; older models accept only some of them."""
     try:
-        params = inspect.signature(model_class.__init__).parameters
+        params = inspect.signature(model_class).parameters
     except (TypeError, ValueError):
         return kwargs
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         return kwargs
     return {k: v for k, v in kwargs.items() if k in params}
+
+
+def model_traceback(exc):
+    """The traceback from the model's first frame on: our own frames say nothing to the model's author."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
 def make_handler(runner, state):
@@ -155,7 +164,7 @@ def make_handler(runner, state):
                 result = runner.predict(body)
                 payload = json.dumps(result)
             except Exception as exc:  # the model's own failure is the response, not a crash
-                trace = traceback.format_exc()
+                trace = model_traceback(exc)
                 log(f"predict failed: {type(exc).__name__}: {exc}\n{trace}")
                 return self._reply(500, {"error": f"{type(exc).__name__}: {exc}", "traceback": trace})
             data = payload.encode()
@@ -180,6 +189,9 @@ def main():
     parser.add_argument("--truss-dir", required=True)
     args = parser.parse_args()
     truss_dir = os.path.abspath(args.truss_dir)
+    # PYTHONPATH already puts the installed requirements first; this also runs their .pth files.
+    if os.environ.get("BASETEN_CD_SITE_PACKAGES"):
+        site.addsitedir(os.environ["BASETEN_CD_SITE_PACKAGES"])
 
     init = json.loads(sys.stdin.readline() or "{}")
     runner = ModelRunner(truss_dir, init.get("config") or {}, init.get("secrets") or {})
@@ -194,7 +206,7 @@ def main():
     try:
         runner.load()
     except BaseException as exc:  # SystemExit from a model is a load failure too
-        trace = traceback.format_exc()
+        trace = model_traceback(exc)
         log(f"load failed:\n{trace}")
         emit("load_failed", error=f"{type(exc).__name__}: {exc}", traceback=trace)
         os._exit(1)
