@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerApprove } from './approve';
 import { registerDeploy } from './deploy';
+import { registerEmulator } from './emulator';
 import { registerList } from './list';
 import { registerStatus } from './status';
 
@@ -10,12 +11,12 @@ export function registerCommands(program: Command): void {
   registerStatus(program);
   registerList(program);
   registerApprove(program);
+  registerEmulator(program);
   const planned: Array<[string, string]> = [
     ['rollback <model>', 'revert production to the previous deployment (a Temporal Update)'],
     ['pause <model>', 'pause the production watcher'],
     ['resume <model>', 'resume the production watcher'],
     ['worker', 'run a worker that executes releases (config from the environment)'],
-    ['emulator', 'run the local Baseten emulator (management API, inference, truss push)'],
   ];
   for (const [usage, description] of planned) {
     program

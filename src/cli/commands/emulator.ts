@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import { emulatorEnv, formatEnvFile, writeEnvFile } from '../../emulator/env-file';
+import { generateApiKey } from '../../emulator/options';
+import { startEmulator } from '../../emulator/server';
+import { UsageError } from '../usage-error';
+
+interface EmulatorCommandOptions {
+  port: string;
+  apiKey?: string;
+  stateDir: string;
+  envFile?: string;
+  writeEnv?: string;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535)
+    throw new UsageError(`--port '${value}': expected 0..65535 (0 picks a free port)`);
+  return port;
+}
+
+function parseApiKey(value: string | undefined): string {
+  if (value === undefined) return generateApiKey();
+  if (!/^\S+$/.test(value)) throw new UsageError('--api-key: expected a non-empty key without spaces');
+  return value;
+}
+
+export function registerEmulator(program: Command): void {
+  program
+    .command('emulator')
+    .description('run the local Baseten emulator: management API, inference and model processes on 127.0.0.1')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '8880')
+    .option('--api-key <key>', 'API key clients must send (default: a generated one, printed)')
+    .option('--state-dir <dir>', 'where deployments and their Truss sources are kept', '.baseten-cd/emulator')
+    .option(
+      '--env-file <path>',
+      "write BASETEN_API_URL, BASETEN_INFERENCE_URL and BASETEN_API_KEY here (load with 'set -a; . PATH')",
+    )
+    // Node 20 itself consumes `--env-file` anywhere on the command line and exits when the file does not exist yet.
+    .option('--write-env <path>', 'the same as --env-file, for Node 20 (which claims --env-file for itself)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The emulator speaks the Baseten management API under /v1 and serves inference at',
+        '/inference/{model_id}/{production|development|deployment/ID|environments/NAME}/predict, with each',
+        "deployment's model/model.py running in its own Python process. Deployments survive a restart",
+        '(they come back scaled to zero). Stop it with Ctrl-C.',
+        '',
+        'Example:',
+        '  baseten-cd emulator --write-env .baseten-cd/emulator.env &',
+        '  set -a; . .baseten-cd/emulator.env; set +a',
+        '  baseten-cd worker',
+      ].join('\n'),
+    )
+    .action(async (options: EmulatorCommandOptions) => {
+      const port = parsePort(options.port);
+      const apiKey = parseApiKey(options.apiKey);
+      const emulator = await startEmulator({ port, apiKey, stateDir: options.stateDir }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+          throw new UsageError(`--port ${port} is already in use (pick another, or 0 for a free one)`);
+        throw err;
+      });
+      const env = emulatorEnv(emulator);
+      const envFile = options.envFile ?? options.writeEnv;
+      if (envFile) await writeEnvFile(envFile, env);
+      console.log(
+        [
+          `Baseten emulator listening on ${emulator.url}`,
+          `  management API: ${emulator.managementUrl}/v1/models`,
+          `  inference:      ${emulator.inferenceUrl}/production/predict`,
+          `  state:          ${emulator.stateDir}`,
+          '',
+          envFile
+            ? `Environment for a worker (also written to ${envFile}):`
+            : 'Environment for a worker:',
+          formatEnvFile(env)
+            .trimEnd()
+            .split('\n')
+            .map((line) => `  export ${line}`)
+            .join('\n'),
+        ].join('\n'),
+      );
+      await untilSignal();
+      console.log('Stopping the emulator and its model processes...');
+      await emulator.close();
+    });
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
