@@ -189,6 +189,9 @@ def main():
     parser.add_argument("--truss-dir", required=True)
     args = parser.parse_args()
     truss_dir = os.path.abspath(args.truss_dir)
+    # Python put this script's folder first on sys.path; model code must not see the emulator's files.
+    if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+        sys.path.pop(0)
     # PYTHONPATH already puts the installed requirements first; this also runs their .pth files.
     if os.environ.get("BASETEN_CD_SITE_PACKAGES"):
         site.addsitedir(os.environ["BASETEN_CD_SITE_PACKAGES"])
