@@ -4,6 +4,8 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../../src/activities';
 import type { ActivityDeps } from '../../../src/activities/deps';
 import { toActivityFailure } from '../../../src/activities/failures';
+import type { PromoteInput } from '../../../src/activities/promote';
+import type { VerifyInput } from '../../../src/activities/verify-production';
 import { InternalServerError, NotFoundError, RateLimitError } from '../../../src/baseten/errors';
 import { FakeBaseten } from './fake-baseten';
 
@@ -25,7 +27,20 @@ function setup() {
   const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
   const heartbeats: unknown[] = [];
   env.on('heartbeat', (details: unknown) => heartbeats.push(details));
-  return { fake, env, heartbeats, sleeps, activities: createActivities(deps) };
+  const activities = createActivities(deps);
+  // MockActivityEnvironment.run cannot infer the result type from the function; this wrapper can.
+  const run = <P extends unknown[], R>(fn: (...args: P) => Promise<R>, ...args: P): Promise<R> =>
+    env.run<P, R, typeof fn>(fn, ...args);
+  return {
+    fake,
+    env,
+    heartbeats,
+    sleeps,
+    activities,
+    run,
+    promote: (input: PromoteInput) => run(activities.promoteCandidate, input),
+    verify: (input: VerifyInput) => run(activities.verifyProduction, input),
+  };
 }
 
 describe('awaitDeploymentActive', () => {
@@ -80,7 +95,7 @@ describe('awaitDeploymentActive', () => {
 
 describe('promoteCandidate', () => {
   it('promotes a candidate that is not production yet, once', async () => {
-    const { fake, env, activities } = setup();
+    const { fake, promote } = setup();
     fake.productionId = 'old';
     fake.script('old', 'ACTIVE');
     fake.script('new', 'ACTIVE');
@@ -91,19 +106,19 @@ describe('promoteCandidate', () => {
       target: { kind: 'deployment', deploymentId: 'new' },
       via: 'deployment',
     } as const;
-    expect(await env.run(activities.promoteCandidate, input)).toEqual({ deploymentId: 'new', alreadyPromoted: false });
+    expect(await promote(input)).toEqual({ deploymentId: 'new', alreadyPromoted: false });
     fake.environments.set('production', { current: 'new' });
     // A retry (or a replay after a crash) reads production first and does not promote again.
-    expect(await env.run(activities.promoteCandidate, input)).toEqual({ deploymentId: 'new', alreadyPromoted: true });
+    expect(await promote(input)).toEqual({ deploymentId: 'new', alreadyPromoted: true });
     expect(fake.calls.filter((c) => c.startsWith('promote'))).toEqual(['promoteDeployment new']);
   });
 
   it('does not promote a deployment whose promotion is already in progress', async () => {
-    const { fake, env, activities } = setup();
+    const { fake, promote } = setup();
     fake.script('old', 'ACTIVE');
     fake.script('new', 'ACTIVE');
     fake.environments.set('canary', { current: 'old', candidate: 'new' });
-    const result = await env.run(activities.promoteCandidate, {
+    const result = await promote({
       modelId: 'm1',
       environment: 'canary',
       target: { kind: 'deployment', deploymentId: 'new' },
@@ -114,9 +129,9 @@ describe('promoteCandidate', () => {
   });
 
   it('promotes into an environment with the environment form', async () => {
-    const { fake, env, activities } = setup();
+    const { fake, promote } = setup();
     fake.script('new', 'ACTIVE');
-    await env.run(activities.promoteCandidate, {
+    await promote({
       modelId: 'm1',
       environment: 'canary',
       target: { kind: 'deployment', deploymentId: 'new' },
@@ -126,7 +141,7 @@ describe('promoteCandidate', () => {
   });
 
   it('promotes the development deployment once, recognising the deployment an earlier attempt built', async () => {
-    const { fake, env, activities } = setup();
+    const { fake, promote } = setup();
     fake.productionId = 'old';
     fake.script('old', 'ACTIVE');
     fake.environments.set('production', { current: 'old' });
@@ -137,12 +152,12 @@ describe('promoteCandidate', () => {
       via: 'deployment',
       previousProductionId: 'old',
     } as const;
-    expect(await env.run(activities.promoteCandidate, input)).toEqual({
+    expect(await promote(input)).toEqual({
       deploymentId: 'built1',
       alreadyPromoted: false,
     });
     fake.productionId = 'built1';
-    expect(await env.run(activities.promoteCandidate, input)).toEqual({
+    expect(await promote(input)).toEqual({
       deploymentId: 'built1',
       alreadyPromoted: true,
     });
@@ -152,9 +167,9 @@ describe('promoteCandidate', () => {
 
 describe('prepareForTraffic', () => {
   it('activates an INACTIVE deployment and waits until it is ACTIVE', async () => {
-    const { fake, env, activities } = setup();
+    const { fake, run, activities } = setup();
     fake.script('old', 'INACTIVE');
-    const result = await env.run(activities.prepareForTraffic, {
+    const result = await run(activities.prepareForTraffic, {
       modelId: 'm1',
       deploymentId: 'old',
       timeoutMs: 60_000,
@@ -166,10 +181,10 @@ describe('prepareForTraffic', () => {
 
 describe('verifyProduction', () => {
   it('is not verified when production serves another deployment at the deadline', async () => {
-    const { fake, env, activities } = setup();
+    const { fake, verify } = setup();
     fake.productionId = 'old';
     fake.script('old', 'ACTIVE');
-    const result = await env.run(activities.verifyProduction, {
+    const result = await verify({
       modelId: 'm1',
       environment: 'production',
       deploymentId: 'new',
@@ -181,11 +196,11 @@ describe('verifyProduction', () => {
   });
 
   it('is not verified when the smoke case answers with the wrong status', async () => {
-    const { fake, env, activities } = setup();
+    const { fake, verify } = setup();
     fake.productionId = 'new';
     fake.script('new', 'ACTIVE');
     fake.api.predict = async () => ({ status: 500, body: { error: 'boom' }, latencyMs: 2 });
-    const result = await env.run(activities.verifyProduction, {
+    const result = await verify({
       modelId: 'm1',
       environment: 'production',
       deploymentId: 'new',
