@@ -1,7 +1,10 @@
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { CandidateUnavailableError, WarmupTimeoutError } from '../validation/errors';
 import type { InferenceApi } from '../validation/inference-api';
 import type { ValidationReport } from '../validation/report';
 import { runValidation, type ValidationRun } from '../validation/run';
+import { toActivityFailure } from './failures';
 
 /** Input of validateCandidate: plain JSON, the parsed validation file included. */
 export type ValidateInput = ValidationRun;
@@ -15,14 +18,15 @@ export interface ValidateDeps {
 
 export function createValidateActivities(deps: ValidateDeps) {
   const now = deps.now ?? Date.now;
-  return {
-    /**
-     * Warms up and validates a candidate; the report is the verdict. Heartbeats its progress
-     * (`{ phase, done, total }`) and stops as soon as the activity is cancelled.
-     */
-    async validateCandidate(input: ValidateInput): Promise<ValidationReport> {
-      const context = Context.current();
-      return runValidation(input, {
+
+  /**
+   * Warms up and validates a candidate; the report is the verdict. Heartbeats its progress
+   * (`{ phase, done, total }`) and stops as soon as the activity is cancelled.
+   */
+  async function validateCandidate(input: ValidateInput): Promise<ValidationReport> {
+    const context = Context.current();
+    try {
+      return await runValidation(input, {
         inference: deps.inference,
         now,
         // The context's sleep rejects on cancellation, so a long warm-up back-off ends at once.
@@ -30,6 +34,21 @@ export function createValidateActivities(deps: ValidateDeps) {
         progress: (progress) => context.heartbeat(progress),
         signal: context.cancellationSignal,
       });
-    },
-  };
+    } catch (err) {
+      throw toValidationFailure(err);
+    }
+  }
+
+  return { validateCandidate };
+}
+
+/**
+ * A candidate that cannot serve, or stayed silent for the whole warm-up, will not do better on a retry
+ * (a second warm-up would only double the wait): those fail for good. Baseten errors keep their own class.
+ */
+function toValidationFailure(err: unknown): unknown {
+  if (err instanceof CandidateUnavailableError || err instanceof WarmupTimeoutError) {
+    return ApplicationFailure.create({ message: err.message, type: err.name, nonRetryable: true, cause: err });
+  }
+  return toActivityFailure(err);
 }

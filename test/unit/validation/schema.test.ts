@@ -1,7 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../../src/cli/usage-error';
+import { projectRoot } from '../../../src/tools/paths';
 import { defaultValidationFromTruss, loadValidationFile, ValidationFileError } from '../../../src/validation/load';
 import { validationSpecSchema } from '../../../src/validation/schema';
 
@@ -159,6 +160,13 @@ describe('validation file', () => {
     await expect(loadValidationFile(join(dir, 'missing.yaml'))).rejects.toThrow(UsageError);
     await expect(loadValidationFile(join(dir, 'missing.yaml'))).rejects.toThrow(/missing\.yaml: no such file/);
   });
+});
+
+it('parses every example validation file', async () => {
+  const folder = join(projectRoot, 'examples', 'validation');
+  const files = (await readdir(folder)).filter((f) => f.endsWith('.yaml'));
+  expect(files.length).toBeGreaterThanOrEqual(3);
+  for (const file of files) await expect(loadValidationFile(join(folder, file))).resolves.toBeDefined();
 });
 
 describe('default validation from a Truss', () => {

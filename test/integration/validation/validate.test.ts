@@ -1,0 +1,175 @@
+import type { ServerResponse } from 'node:http';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createValidateActivities, type ValidateInput } from '../../../src/activities/validate';
+import type { InferenceTarget } from '../../../src/baseten';
+import type { ValidationReport } from '../../../src/validation/report';
+import type { ValidationProgress } from '../../../src/validation/runner-deps';
+import { runValidation } from '../../../src/validation/run';
+import { validationSpecSchema } from '../../../src/validation/schema';
+import { clientFor, deployment } from '../baseten/fixtures';
+import { sendJson, startHttpTestServer, type HttpTestServer } from '../../support/http-test-server';
+
+const modelId = 'abc1d2ef';
+const candidate: InferenceTarget = { kind: 'deployment', deploymentId: 'cand1' };
+const production: InferenceTarget = { kind: 'production' };
+const candidatePath = `/model-${modelId}/deployment/cand1/predict`;
+const productionPath = `/model-${modelId}/production/predict`;
+
+const spec = validationSpecSchema.parse({
+  warmup: { requests: 2, timeout: '30s' },
+  cases: [
+    {
+      name: 'positive review',
+      input: { text: 'I love this phone' },
+      expect: {
+        schema: { type: 'object', required: ['label', 'score'] },
+        values: [{ path: 'label', equals: 'positive' }],
+      },
+    },
+    {
+      name: 'negative review',
+      input: { text: 'I hate it' },
+      expect: { values: [{ path: 'label', equals: 'negative' }] },
+    },
+  ],
+  latency: { samples: 8, concurrency: 4, p95: '20s' },
+  compareWithProduction: { maxLatencyRatio: 1.5 },
+});
+
+/** A loopback "Baseten": a scaled-to-zero candidate that answers slowly once woken, and a fast production. */
+function scriptBaseten(
+  server: HttpTestServer,
+  options: { candidateDelayMs: number; hangSamplesAfter?: number; status?: string },
+) {
+  let status = options.status ?? 'SCALED_TO_ZERO';
+  let coldStartAnswers = 2;
+  let candidatePredicts = 0;
+  const answer = (res: ServerResponse, text: string, delayMs: number): void => {
+    const label = text.includes('love') ? 'positive' : 'negative';
+    setTimeout(() => sendJson(res, 200, { label, score: 0.9 }), delayMs);
+  };
+  server.handle((req, res) => {
+    if (req.method === 'GET' && req.path === `/v1/models/${modelId}/deployments/cand1`) {
+      return sendJson(res, 200, { ...deployment, id: 'cand1', status });
+    }
+    if (req.path === `/model-${modelId}/deployment/cand1/wake`) {
+      status = 'WAKING_UP';
+      return sendJson(res, 202, {});
+    }
+    const text = (req.json() as { text: string }).text;
+    if (req.path === productionPath) return answer(res, text, 10);
+    if (req.path !== candidatePath) return sendJson(res, 404, { error: `unexpected ${req.method} ${req.url}` });
+    if (status !== 'ACTIVE' && coldStartAnswers > 0) {
+      coldStartAnswers -= 1;
+      if (coldStartAnswers === 0) status = 'ACTIVE';
+      return sendJson(res, 503, { error: 'Model is waking up' });
+    }
+    candidatePredicts += 1;
+    // Never answering leaves a request in flight, for the cancellation test.
+    if (options.hangSamplesAfter !== undefined && candidatePredicts > options.hangSamplesAfter) return;
+    answer(res, text, options.candidateDelayMs);
+  });
+}
+
+async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+let server: HttpTestServer;
+beforeEach(async () => {
+  server = await startHttpTestServer();
+});
+afterEach(() => server.close());
+
+const fastBackoff = { now: Date.now, sleep: async () => undefined };
+
+describe('validation against a real HTTP server through BasetenClient', () => {
+  it('wakes the candidate, then measures latency from real requests and compares it with production', async () => {
+    scriptBaseten(server, { candidateDelayMs: 150 });
+    const client = clientFor(server);
+    const report = await runValidation({ modelId, candidate, production, spec }, { inference: client, ...fastBackoff });
+
+    expect(server.requests.map((r) => r.path).slice(0, 2)).toEqual([
+      `/v1/models/${modelId}/deployments/cand1`,
+      `/model-${modelId}/deployment/cand1/wake`,
+    ]);
+    // Two 503s during the cold start, then 2 warm-up answers, 2 cases and 8 samples.
+    expect(server.requests.filter((r) => r.path === candidatePath)).toHaveLength(2 + 2 + 2 + 8);
+    expect(server.requests.filter((r) => r.path === productionPath)).toHaveLength(8);
+    expect(report.warmup).toMatchObject({ initialStatus: 'SCALED_TO_ZERO', woke: true, attempts: 4 });
+    expect(report.cases.every((c) => c.passed && c.status === 200)).toBe(true);
+    // The server held every candidate answer for 150 ms, so no real measurement can be below that.
+    expect(report.latency).toMatchObject({ samples: 8, errors: 0, passed: true });
+    expect(report.latency?.p50Ms).toBeGreaterThanOrEqual(150);
+    expect(report.comparison?.production?.p50Ms).toBeGreaterThanOrEqual(10);
+    expect(report.comparison?.ratio).toBeGreaterThan(1.5);
+    expect(report.passed).toBe(false);
+    expect(report.reasons).toEqual([
+      expect.stringMatching(/^comparison: candidate p50 is [\d.]+× production .* over 1\.5×$/),
+    ]);
+  });
+
+  it('runs as the validateCandidate activity, heartbeating its progress', async () => {
+    scriptBaseten(server, { candidateDelayMs: 5 });
+    const env = new MockActivityEnvironment();
+    const beats: ValidationProgress[] = [];
+    env.on('heartbeat', (details: ValidationProgress) => beats.push(details));
+    const { validateCandidate } = createValidateActivities({ inference: clientFor(server) });
+
+    const report = await env.run<[ValidateInput], ValidationReport, typeof validateCandidate>(validateCandidate, {
+      modelId,
+      candidate,
+      spec,
+    });
+
+    expect(report.passed).toBe(true);
+    expect(report.comparison?.skipped).toBe('no production deployment to compare with');
+    expect(beats.at(-1)).toEqual({ phase: 'latency', done: 8, total: 8 });
+    expect(new Set(beats.map((b) => b.phase))).toEqual(new Set(['warmup', 'cases', 'latency']));
+    expect(beats).toContainEqual({ phase: 'cases', done: 2, total: 2 });
+  });
+
+  it('stops promptly when the activity is cancelled, aborting the requests in flight', async () => {
+    // The warm-up and the cases are answered; the first latency samples then hang forever.
+    scriptBaseten(server, { candidateDelayMs: 5, hangSamplesAfter: 4 });
+    const env = new MockActivityEnvironment();
+    const { validateCandidate } = createValidateActivities({ inference: clientFor(server) });
+    const running = env.run(validateCandidate, { modelId, candidate, production, spec });
+    const outcome = running.then(
+      () => 'completed',
+      (err: unknown) => err,
+    );
+
+    const hung = () => server.requests.filter((r) => r.path === candidatePath).length >= 2 + 4 + 4;
+    await waitUntil(hung, 'four latency samples in flight');
+    const cancelledAt = Date.now();
+    env.cancel();
+
+    expect(await outcome).toBeInstanceOf(CancelledFailure);
+    expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+    const sent = server.requests.length;
+    // Nothing more is sent after the cancellation: no more samples, no production comparison.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(server.requests.length).toBe(sent);
+    expect(server.requests.some((r) => r.path === productionPath)).toBe(false);
+  });
+
+  it('fails for good, without a retry, when the candidate cannot serve at all', async () => {
+    scriptBaseten(server, { candidateDelayMs: 5, status: 'DEPLOY_FAILED' });
+    const env = new MockActivityEnvironment();
+    const { validateCandidate } = createValidateActivities({ inference: clientFor(server) });
+    const err = await env.run(validateCandidate, { modelId, candidate, spec }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({
+      type: 'CandidateUnavailableError',
+      nonRetryable: true,
+      message: 'deployment cand1 is DEPLOY_FAILED; it cannot serve requests',
+    });
+    expect(server.requests.some((r) => r.path === candidatePath)).toBe(false);
+  });
+});
