@@ -1,17 +1,25 @@
 import type { ServerResponse } from 'node:http';
+import type { EmulatorContext } from '../context';
+import { isNamedLocalHost, type Front } from '../http/front';
 import type { EmulatorRequest } from '../http/request';
 import { UploadError, type UploadStore } from './upload-store';
+import { uploadStoreFor } from './uploads';
 
 /**
  * The S3 endpoint that boto3 (inside `truss push`) uploads archives to, path-style:
  * `PUT /<bucket>/<key>` for small archives, and the multipart trio (`POST ?uploads`,
  * `PUT ?partNumber&uploadId`, `POST ?uploadId`) above boto3's 8 MiB threshold.
  */
-export function matchesS3(store: UploadStore, req: EmulatorRequest): boolean {
-  return req.target.pathname.startsWith(`/${store.bucket}/`);
+export function s3Front(ctx: EmulatorContext): Front {
+  const store = uploadStoreFor(ctx);
+  return {
+    name: 's3',
+    matches: (req) => !isNamedLocalHost(req.target.hostname) && req.target.pathname.startsWith(`/${store.bucket}/`),
+    handle: (req, res) => handleS3(store, req, res),
+  };
 }
 
-export async function handleS3(store: UploadStore, req: EmulatorRequest, res: ServerResponse): Promise<void> {
+async function handleS3(store: UploadStore, req: EmulatorRequest, res: ServerResponse): Promise<void> {
   try {
     await route(store, req, res);
   } catch (err) {
