@@ -125,8 +125,14 @@ export class EmulatorService implements PromotionHost {
         logs: this.logs,
         logger: this.options.logger,
         setStatus: (d, status) => this.setStatus(d, status),
-        onFirstActive: (d) => completePending(this, d),
-        onFailedBeforeActive: (d, message) => failPending(this, d, message),
+        onFirstActive: (d) => {
+          completePending(this, d);
+          this.save();
+        },
+        onFailedBeforeActive: (d, message) => {
+          failPending(this, d, message);
+          this.save();
+        },
       });
       this.runners.set(deploymentId, runner);
     }
