@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CandidateUnavailableError, WarmupTimeoutError } from '../validation/errors';
 import type { InferenceApi } from '../validation/inference-api';
 import type { ValidationReport } from '../validation/report';
+import type { ValidationProgress } from '../validation/runner-deps';
 import { runValidation, type ValidationRun } from '../validation/run';
 import { toActivityFailure } from './failures';
 
@@ -25,21 +26,35 @@ export function createValidateActivities(deps: ValidateDeps) {
    */
   async function validateCandidate(input: ValidateInput): Promise<ValidationReport> {
     const context = Context.current();
+    let last: ValidationProgress = { phase: 'warmup', done: 0, total: input.spec.warmup.requests };
+    // A cold-start request may be held for minutes: keep heartbeating meanwhile, or the activity would time
+    // out, and cancellation (which arrives with a heartbeat response) would never reach it.
+    const ticker = setInterval(() => context.heartbeat(last), tickMs(context.info.heartbeatTimeoutMs));
     try {
       return await runValidation(input, {
         inference: deps.inference,
         now,
         // The context's sleep rejects on cancellation, so a long warm-up back-off ends at once.
         sleep: (ms) => context.sleep(ms),
-        progress: (progress) => context.heartbeat(progress),
+        progress: (progress) => {
+          last = progress;
+          context.heartbeat(progress);
+        },
         signal: context.cancellationSignal,
       });
     } catch (err) {
       throw toValidationFailure(err);
+    } finally {
+      clearInterval(ticker);
     }
   }
 
   return { validateCandidate };
+}
+
+/** A third of the heartbeat timeout, so two beats may be lost; the SDK throttles beats anyway. */
+function tickMs(heartbeatTimeoutMs: number | undefined): number {
+  return heartbeatTimeoutMs ? Math.min(10_000, Math.max(100, Math.floor(heartbeatTimeoutMs / 3))) : 10_000;
 }
 
 /**

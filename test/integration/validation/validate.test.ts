@@ -134,6 +134,32 @@ describe('validation against a real HTTP server through BasetenClient', () => {
     expect(beats).toContainEqual({ phase: 'cases', done: 2, total: 2 });
   });
 
+  it('keeps heartbeating while a cold start holds the first request', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    server.handle(async (req, res) => {
+      if (req.method === 'GET') return sendJson(res, 200, { ...deployment, id: 'cand1', status: 'ACTIVE' });
+      if (server.requests.length === 2) await held;
+      sendJson(res, 200, { label: 'positive', score: 0.9 });
+    });
+    const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 600 });
+    const beats: ValidationProgress[] = [];
+    env.on('heartbeat', (details: ValidationProgress) => beats.push(details));
+    const { validateCandidate } = createValidateActivities({ inference: clientFor(server) });
+    const oneCase = validationSpecSchema.parse({ warmup: { requests: 1 }, cases: [spec.cases[0]] });
+    const running = env.run<[ValidateInput], ValidationReport, typeof validateCandidate>(validateCandidate, {
+      modelId,
+      candidate,
+      spec: oneCase,
+    });
+
+    // With a 600 ms heartbeat timeout the activity beats every 200 ms, though no progress is made.
+    await waitUntil(() => beats.length >= 3, 'three heartbeats during the held request');
+    expect(beats.slice(0, 3)).toEqual(Array(3).fill({ phase: 'warmup', done: 0, total: 1 }));
+    release();
+    expect((await running).passed).toBe(true);
+  });
+
   it('stops promptly when the activity is cancelled, aborting the requests in flight', async () => {
     // The warm-up and the cases are answered; the first latency samples then hang forever.
     scriptBaseten(server, { candidateDelayMs: 5, hangSamplesAfter: 4 });
