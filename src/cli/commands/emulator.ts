@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import path from 'node:path';
 import { emulatorEnv, formatEnvFile, writeEnvFile } from '../../emulator/env-file';
+import { prepareTrussEnvironment, trussRemoteName } from '../../emulator/push/truss-env';
 import { generateApiKey } from '../../emulator/options';
 import { startEmulator } from '../../emulator/server';
 import { UsageError } from '../usage-error';
@@ -61,8 +63,10 @@ export function registerEmulator(program: Command): void {
           throw new UsageError(`--port ${port} is already in use (pick another, or 0 for a free one)`);
         throw err;
       });
-      const env = emulatorEnv(emulator);
       const envFile = options.envFile ?? options.writeEnv;
+      // The trussrc and truss's config home go next to the env file, so loading it is all truss needs.
+      const trussDir = envFile ? path.dirname(path.resolve(envFile)) : path.join(emulator.stateDir, 'truss');
+      const env = { ...emulatorEnv(emulator), ...(await prepareTrussEnvironment(emulator, trussDir)) };
       if (envFile) await writeEnvFile(envFile, env);
       console.log(
         [
@@ -71,14 +75,14 @@ export function registerEmulator(program: Command): void {
           `  inference:      ${emulator.inferenceUrl}/production/predict`,
           `  state:          ${emulator.stateDir}`,
           '',
-          envFile
-            ? `Environment for a worker (also written to ${envFile}):`
-            : 'Environment for a worker:',
+          envFile ? `Environment for a worker (also written to ${envFile}):` : 'Environment for a worker:',
           formatEnvFile(env)
             .trimEnd()
             .split('\n')
             .map((line) => `  export ${line}`)
             .join('\n'),
+          '',
+          `With that environment, the stock truss CLI pushes here: truss push <truss-dir> --remote ${trussRemoteName}`,
         ].join('\n'),
       );
       await untilSignal();
