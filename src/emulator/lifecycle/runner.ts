@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import {
+  LoadError,
   ModelProcessExitedError,
   buildModelEnvironment,
   readTrussConfig,
@@ -12,6 +13,7 @@ import type { Faults } from '../control/faults';
 import type { EmulatorLogger, EmulatorTimings } from '../options';
 import type { DeploymentRecord, DeploymentStatus } from '../state/types';
 import { HealthWindow } from './health';
+import { IdleTimer } from './idle-timer';
 import type { LogBook } from './log-book';
 
 export interface RunnerContext {
@@ -53,8 +55,10 @@ export class DeploymentRunner {
   private config: TrussConfig | undefined;
   private environment: BuiltEnvironment | undefined;
   private restartsLeft = 1;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private inflight = 0;
+  private readonly idle = new IdleTimer(
+    () => this.idleDelayMs(),
+    (ms) => this.scaleToZero(`No requests for ${ms} ms`),
+  );
   private forcedUnhealthy = false;
   private readonly health = new HealthWindow();
 
@@ -164,8 +168,7 @@ export class DeploymentRunner {
   async predict(body: unknown): Promise<{ status: number; body: unknown }> {
     const proc = this.process;
     if (!proc) throw new ModelProcessExitedError(`Deployment ${this.dep.id} has no running model process`);
-    this.inflight++;
-    this.clearIdle();
+    this.idle.requestStarted();
     try {
       const result = await proc.predict(body, { timeoutMs: this.ctx.timings.predictTimeoutMs });
       this.recordResult(result.status >= 500);
@@ -174,8 +177,7 @@ export class DeploymentRunner {
       this.recordResult(true);
       throw err;
     } finally {
-      this.inflight--;
-      this.armIdle();
+      this.idle.requestFinished();
     }
   }
 
@@ -187,14 +189,14 @@ export class DeploymentRunner {
 
   /** Settings changed: re-arm the idle timer with the new scale-down delay. */
   settingsChanged(): void {
-    this.armIdle();
+    this.idle.restart();
   }
 
   /** Stops everything without changing the status (emulator shutdown, deployment deleted). */
   async close(): Promise<void> {
     this.op++;
     this.abort.abort();
-    this.clearIdle();
+    this.idle.stop();
     await this.stopProcess();
   }
 
@@ -203,7 +205,7 @@ export class DeploymentRunner {
     this.abort.abort();
     const controller = new AbortController();
     this.abort = controller;
-    this.clearIdle();
+    this.idle.stop();
     const step: Step = {
       signal: controller.signal,
       check: () => {
@@ -260,6 +262,7 @@ export class DeploymentRunner {
         config,
         environment,
         loadTimeoutMs: this.ctx.timings.loadTimeoutMs,
+        signal: step.signal,
         onLog: (line) => this.ctx.logs.add(this.dep.id, line, null, 'r0'),
         onExit: (exit) => {
           if (started && this.process === started && !exit.expected) this.onUnexpectedExit(exit.code, exit.signal);
@@ -268,6 +271,7 @@ export class DeploymentRunner {
     } catch (err) {
       step.check();
       const message = `Model failed to load: ${err instanceof Error ? err.message : String(err)}`;
+      if (err instanceof LoadError && err.traceback) this.ctx.logs.add(this.dep.id, err.traceback, 'ERROR');
       this.status(failStatus, message, 'ERROR');
       if (!this.dep.everActive) this.ctx.onFailedBeforeActive(this.dep, message);
       return;
@@ -284,7 +288,7 @@ export class DeploymentRunner {
     this.dep.everActive = true;
     this.status(this.forcedUnhealthy ? 'UNHEALTHY' : 'ACTIVE');
     if (first) this.ctx.onFirstActive(this.dep);
-    this.armIdle();
+    this.idle.restart();
   }
 
   private onUnexpectedExit(code: number | null, signal: string | null): void {
@@ -302,7 +306,7 @@ export class DeploymentRunner {
   private async stopProcess(): Promise<void> {
     const proc = this.process;
     this.process = undefined;
-    this.clearIdle();
+    this.idle.stop();
     if (proc) await proc.kill();
   }
 
@@ -312,21 +316,10 @@ export class DeploymentRunner {
     if (next !== this.dep.status) this.status(next);
   }
 
-  private armIdle(): void {
-    this.clearIdle();
-    if (this.dep.status !== 'ACTIVE' && this.dep.status !== 'UNHEALTHY') return;
-    if (this.dep.autoscaling.min_replica > 0) return;
-    const ms = this.ctx.scaleToZeroAfterMs ?? (this.dep.autoscaling.scale_down_delay ?? 900) * 1000;
-    this.idleTimer = setTimeout(() => {
-      if (this.inflight > 0) return this.armIdle();
-      this.scaleToZero(`No requests for ${ms} ms`);
-    }, ms);
-    this.idleTimer.unref();
-  }
-
-  private clearIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+  private idleDelayMs(): number | undefined {
+    if (this.dep.status !== 'ACTIVE' && this.dep.status !== 'UNHEALTHY') return undefined;
+    if (this.dep.autoscaling.min_replica > 0) return undefined;
+    return this.ctx.scaleToZeroAfterMs ?? (this.dep.autoscaling.scale_down_delay ?? 900) * 1000;
   }
 
   private status(status: DeploymentStatus, note?: string, level?: 'ERROR'): void {

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Faults } from '../control/faults';
@@ -12,6 +11,7 @@ import { ensureEnvironment } from './environments';
 import { LogBook } from './log-book';
 import { completePending, failPending, promote, type PromotionHost } from './promotion';
 import { DeploymentRunner } from './runner';
+import { StatusEvents } from './status-events';
 import { invalid, notFound } from './service-error';
 import { copyTruss, peekModelName } from './truss-source';
 
@@ -42,15 +42,13 @@ const deploymentNamePattern = /^[0-9a-zA-Z_.-]+$/;
 export class EmulatorService implements PromotionHost {
   readonly logs = new LogBook();
   private readonly runners = new Map<string, DeploymentRunner>();
-  private readonly events = new EventEmitter();
+  private readonly events = new StatusEvents();
 
   constructor(
     readonly store: StateStore,
     private readonly options: ResolvedOptions,
     private readonly faults: Faults,
-  ) {
-    this.events.setMaxListeners(0);
-  }
+  ) {}
 
   createDeployment(input: CreateDeploymentInput): { model: ModelV1; deployment: DeploymentV1 } {
     if (input.isDevelopment && (input.environmentName || input.deploymentName))
@@ -218,7 +216,7 @@ export class EmulatorService implements PromotionHost {
         return { ok: false, reason: building ? 'not_ready' : 'unavailable', status: dep.status };
       }
       runner.wake();
-      const changed = await this.nextStatusChange(dep.id, deadline - Date.now(), signal);
+      const changed = await this.events.next(dep.id, deadline - Date.now(), signal);
       if (!changed) return { ok: false, reason: 'timeout', status: dep.status };
     }
   }
@@ -247,23 +245,7 @@ export class EmulatorService implements PromotionHost {
     dep.status = status;
     this.logs.add(dep.id, `Deployment status: ${status}`);
     if (this.store.deployments.has(dep.id)) this.save();
-    this.events.emit(dep.id);
-  }
-
-  private nextStatusChange(deploymentId: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    return new Promise((resolve) => {
-      const done = (changed: boolean) => {
-        clearTimeout(timer);
-        this.events.off(deploymentId, onChange);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(changed);
-      };
-      const onChange = () => done(true);
-      const onAbort = () => done(false);
-      const timer = setTimeout(() => done(false), Math.max(0, timeoutMs));
-      this.events.on(deploymentId, onChange);
-      signal?.addEventListener('abort', onAbort);
-    });
+    this.events.changed(dep.id);
   }
 
   private resolveModelForPush(input: CreateDeploymentInput): ModelRecord {
