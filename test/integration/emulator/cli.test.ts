@@ -1,0 +1,67 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { request } from 'undici';
+import { projectRoot } from '../../../src/tools/paths';
+
+const cli = path.join(projectRoot, 'bin', 'baseten-cd.js');
+
+test('baseten-cd emulator --port with a bad value prints one line and exits 2', () => {
+  const result = spawnSync(process.execPath, [cli, 'emulator', '--port', 'abc'], { encoding: 'utf8', timeout: 60_000 });
+  expect(result.status).toBe(2);
+  expect(result.stderr.trim().split('\n')).toEqual([
+    "baseten-cd: --port 'abc': expected 0..65535 (0 picks a free port)",
+  ]);
+});
+
+test('baseten-cd emulator writes an env file a worker can load, serves the API with that key, and stops cleanly on SIGTERM', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'emulator-cli-'));
+  const envFile = path.join(dir, 'emulator.env');
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      'emulator',
+      '--port',
+      '0',
+      '--api-key',
+      'cli-key',
+      '--state-dir',
+      path.join(dir, 'state'),
+      '--write-env',
+      envFile,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!output.includes('BASETEN_API_KEY') || !existsSync(envFile)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`emulator did not start: ${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const vars = Object.fromEntries(
+      readFileSync(envFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => /^(\w+)='(.*)'$/.exec(line)?.slice(1) ?? []),
+    ) as Record<string, string>;
+    expect(vars.BASETEN_API_KEY).toBe('cli-key');
+    expect(vars.BASETEN_INFERENCE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/inference\/\{model_id\}$/);
+    const models = await request(`${vars.BASETEN_API_URL}/v1/models`, {
+      headers: { authorization: 'Api-Key cli-key' },
+    });
+    expect(models.statusCode).toBe(200);
+    expect(await models.body.json()).toEqual({ models: [] });
+  } finally {
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
