@@ -13,11 +13,5 @@ import { s3Front } from './push/s3-front';
  * management front also takes any `/v1/...` path on an unnamed host.
  */
 export function buildFronts(ctx: EmulatorContext): Front[] {
-  return [
-    graphqlFront(ctx),
-    s3Front(ctx),
-    controlFront(ctx),
-    inferenceFront(ctx),
-    managementFront(ctx),
-  ];
+  return [graphqlFront(ctx), s3Front(ctx), controlFront(ctx), inferenceFront(ctx), managementFront(ctx)];
 }
