@@ -35,7 +35,9 @@ describe('truss push against the emulator', () => {
 
   it('makes the first deployment of a new model production, serving the pushed code', async () => {
     const name = uniqueId('tt');
-    const pushed = await push(copyExample('text-transform'), '--model-name', name);
+    const dir = copyExample('text-transform');
+    await renameModel(dir, name);
+    const pushed = await push(dir);
     expect(pushed.is_draft).toBe(false);
 
     await te.waitForStatus(pushed.model_id, pushed.model_version_id, 'ACTIVE');
@@ -45,6 +47,21 @@ describe('truss push against the emulator', () => {
       status: 200,
       body: { text: 'hello world', upper: 'HELLO WORLD', word_count: 2, postprocessed: true },
     });
+
+    // truss predict by the config's model name, on the published (production) deployment.
+    const byName = await truss(
+      'predict',
+      '--remote',
+      'local',
+      '--target-directory',
+      dir,
+      '--published',
+      '-d',
+      '{"text": "by name"}',
+    );
+    expect(byName.code).toBe(0);
+    expect(byName.stdout).toContain(`Calling predict on deployment ID ${pushed.model_version_id}`);
+    expect(byName.stdout).toMatch(/"upper":\s*"BY NAME"/);
   });
 
   it('adds a published candidate to an existing model without touching production', async () => {
@@ -112,6 +129,11 @@ describe('truss push against the emulator', () => {
       word_count: 3,
     });
   });
+
+  async function renameModel(dir: string, name: string): Promise<void> {
+    const file = path.join(dir, 'config.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^model_name: .*$/m, `model_name: ${name}`));
+  }
 
   async function expectNoModel(name: string): Promise<void> {
     const models = (await te.call('GET', '/v1/models')).body as { models: { name: string }[] };
