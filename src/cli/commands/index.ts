@@ -4,6 +4,7 @@ import { registerDeploy } from './deploy';
 import { registerEmulator } from './emulator';
 import { registerList } from './list';
 import { registerStatus } from './status';
+import { registerWorker } from './worker';
 
 /** Every subcommand lives in its own file; this is the one list of them. */
 export function registerCommands(program: Command): void {
@@ -12,11 +13,11 @@ export function registerCommands(program: Command): void {
   registerList(program);
   registerApprove(program);
   registerEmulator(program);
+  registerWorker(program);
   const planned: Array<[string, string]> = [
     ['rollback <model>', 'revert production to the previous deployment (a Temporal Update)'],
     ['pause <model>', 'pause the production watcher'],
     ['resume <model>', 'resume the production watcher'],
-    ['worker', 'run a worker that executes releases (config from the environment)'],
   ];
   for (const [usage, description] of planned) {
     program

@@ -1,0 +1,31 @@
+import { ExitCode } from './cli/exit-codes';
+import { loadWorkerConfig, WorkerConfigError } from './worker/config';
+import { runWorker } from './worker/run-worker';
+
+/**
+ * The fleet worker's entry point (`baseten-cd worker`, or `tsx src/worker.ts`). Temporal's Runtime turns
+ * SIGINT and SIGTERM into a graceful shutdown; `done` settles once the worker has stopped and its
+ * connection is closed.
+ */
+export async function run(): Promise<void> {
+  const config = loadWorkerConfig();
+  const running = await runWorker(config);
+  console.error(
+    `baseten-cd worker: polling task queue ${config.taskQueue} on ${config.temporalAddress} (namespace ${config.namespace})`,
+  );
+  await running.done;
+}
+
+/** Reports a failed start: one line per configuration problem (usage exit code), else the error itself. */
+export function reportWorkerError(err: unknown): ExitCode {
+  if (err instanceof WorkerConfigError) {
+    for (const problem of err.problems) console.error(`baseten-cd worker: ${problem}`);
+    return ExitCode.usage;
+  }
+  console.error(err);
+  return ExitCode.failure;
+}
+
+if (require.main === module) {
+  run().catch((err: unknown) => process.exit(reportWorkerError(err)));
+}

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { NativeConnection, Worker, type NativeConnectionOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { BasetenClient } from '../baseten/client';
+import type { WorkerConfig } from './config';
+import { WorkerConfigError } from './config';
+
+export interface RunWorkerOptions {
+  /** Poll intervals of the waiting activities (tests shorten them). */
+  poll?: ActivityDeps['poll'];
+  /** Shown in the Temporal UI next to each task this worker ran. @default Temporal's (pid@host) */
+  identity?: string;
+}
+
+/** A started fleet worker. `done` settles when it has stopped and its connection is closed. */
+export interface RunningWorker {
+  worker: Worker;
+  done: Promise<void>;
+  /** Stops polling, lets running tasks finish (within the grace time) and closes the connection. */
+  shutdown(): Promise<void>;
+}
+
+async function connectionOptions(config: WorkerConfig): Promise<NativeConnectionOptions> {
+  const auth = config.temporalAuth;
+  if (auth.kind === 'apiKey') return { address: config.temporalAddress, apiKey: auth.apiKey, tls: true };
+  if (auth.kind === 'none') return { address: config.temporalAddress };
+  const read = async (variable: string, path: string) => {
+    try {
+      return await readFile(path);
+    } catch (err) {
+      throw new WorkerConfigError([`${variable} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`]);
+    }
+  };
+  const [crt, key] = await Promise.all([
+    read('TEMPORAL_TLS_CERT', auth.certPath),
+    read('TEMPORAL_TLS_KEY', auth.keyPath),
+  ]);
+  return { address: config.temporalAddress, tls: { clientCertPair: { crt, key } } };
+}
+
+/**
+ * Starts a fleet worker: the release workflows plus every Baseten activity, on the configured task queue.
+ * The Baseten client does not retry (maxRetries 0): Temporal's retry policies own retries.
+ */
+export async function runWorker(config: WorkerConfig, options: RunWorkerOptions = {}): Promise<RunningWorker> {
+  const baseten = new BasetenClient({
+    apiKey: config.basetenApiKey,
+    managementUrl: config.basetenApiUrl,
+    inferenceUrl: config.basetenInferenceUrl,
+    maxRetries: 0,
+  });
+  const connection = await NativeConnection.connect(await connectionOptions(config));
+  let worker: Worker;
+  try {
+    worker = await Worker.create({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      workflowsPath: require.resolve('../workflows'),
+      activities: createActivities({ baseten, poll: options.poll }),
+      ...(options.identity ? { identity: options.identity } : {}),
+      shutdownGraceTime: '10 seconds',
+    });
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+  const done = (async () => {
+    try {
+      await worker.run();
+    } finally {
+      await connection.close();
+    }
+  })();
+  return {
+    worker,
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

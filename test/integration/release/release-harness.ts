@@ -1,0 +1,136 @@
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import { projectRoot } from '../../../src/tools/paths';
+import { validationSpecSchema } from '../../../src/validation/schema';
+import { progressQuery } from '../../../src/workflows/messages';
+import type { deployModel } from '../../../src/workflows/deploy';
+import type { DeployInput, ReleaseStage } from '../../../src/workflows/types';
+import { runWorker, type RunningWorker } from '../../../src/worker/run-worker';
+import { startTestEmulator, type TestEmulator } from '../../support/emulator';
+import { connectTemporal, uniqueId, type TemporalTestContext } from '../../support/temporal';
+import { createEmulatorPushActivities } from './emulator-push';
+
+export const textTransformDir = path.join(projectRoot, 'examples', 'text-transform');
+
+/** The text-transform cases, without latency sampling (these tests are about the release, not the budget). */
+export const textTransformValidation = validationSpecSchema.parse({
+  warmup: { requests: 1, timeout: '1m' },
+  cases: [
+    {
+      name: 'normalises whitespace and upper-cases',
+      input: { text: '  Hello,   Baseten   world  ' },
+      expect: { status: 200, values: [{ path: 'upper', equals: 'HELLO, BASETEN WORLD' }] },
+    },
+    { name: 'counts words', input: { text: 'a b c' }, expect: { values: [{ path: 'word_count', equals: 3 }] } },
+  ],
+});
+
+/** Short deadlines: the emulator builds in milliseconds, and a failing verification should not wait long. */
+export const testTimeouts = { buildMs: 60_000, verifyMs: 15_000, prepareMs: 60_000 };
+
+export type DeployHandle = WorkflowHandle<typeof deployModel>;
+
+/**
+ * Everything a release needs, for real: the Temporal dev server, a fleet worker started by runWorker with
+ * the real activities and Baseten client, a push worker on its own task queue, and an emulator.
+ */
+export interface ReleaseHarness {
+  temporal: TemporalTestContext;
+  emu: TestEmulator;
+  taskQueue: string;
+  pushTaskQueue: string;
+  validation: typeof textTransformValidation;
+  /** Every release started through `start`, for the history checks. */
+  handles: DeployHandle[];
+  start(overrides?: Partial<DeployInput>, workflowId?: string): Promise<DeployHandle>;
+  /** Deploys a Truss directly (as production's seed), waits until it is ACTIVE and returns its ids. */
+  seed(modelName: string): Promise<{ modelId: string; deploymentId: string }>;
+  close(): Promise<void>;
+}
+
+export async function startReleaseHarness(): Promise<ReleaseHarness> {
+  const temporal = await connectTemporal();
+  const emu = await startTestEmulator().catch(async (err: unknown) => {
+    await temporal.close();
+    throw err;
+  });
+  const taskQueue = uniqueId('fleet');
+  const pushTaskQueue = uniqueId('push');
+  const fleet: RunningWorker = await runWorker(
+    {
+      temporalAddress: process.env.TEMPORAL_ADDRESS ?? '',
+      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue,
+      temporalAuth: { kind: 'none' },
+      basetenApiKey: emu.emulator.apiKey,
+      basetenApiUrl: emu.emulator.managementUrl,
+      basetenInferenceUrl: emu.emulator.inferenceUrl,
+    },
+    { poll: { initialMs: 50, maxMs: 250 } },
+  ).catch(async (err: unknown) => {
+    await Promise.allSettled([emu.close(), temporal.close()]);
+    throw err;
+  });
+  const pushWorker = await Worker.create({
+    connection: temporal.nativeConnection,
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: pushTaskQueue,
+    activities: createEmulatorPushActivities(emu.control),
+  });
+  const pushRun = pushWorker.run();
+  const handles: DeployHandle[] = [];
+
+  return {
+    temporal,
+    emu,
+    taskQueue,
+    pushTaskQueue,
+    validation: textTransformValidation,
+    handles,
+    async start(overrides = {}, workflowId = uniqueId('release')) {
+      const input: DeployInput = {
+        modelName: uniqueId('tt'),
+        environment: 'production',
+        candidate: { kind: 'published' },
+        trussDir: textTransformDir,
+        pushTaskQueue,
+        validation: textTransformValidation,
+        cleanupOnReject: false,
+        timeouts: testTimeouts,
+        ...overrides,
+      };
+      const handle = await temporal.client.workflow.start<typeof deployModel>('deployModel', {
+        args: [input],
+        taskQueue,
+        workflowId,
+      });
+      handles.push(handle);
+      return handle;
+    },
+    async seed(modelName) {
+      const { model, deployment } = await emu.control.createDeployment({ trussDir: textTransformDir, modelName });
+      await emu.waitForStatus(model.id, deployment.id, 'ACTIVE');
+      return { modelId: model.id, deploymentId: deployment.id };
+    },
+    async close() {
+      pushWorker.shutdown();
+      await Promise.allSettled([pushRun, fleet.shutdown()]);
+      await emu.close();
+      await temporal.close();
+    },
+  };
+}
+
+/** Polls the progress query until the release reaches `stage` (no sleeping as synchronisation). */
+export async function waitForStage(handle: DeployHandle, stage: ReleaseStage, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | undefined;
+  for (;;) {
+    const progress = await handle.query(progressQuery).catch(() => undefined);
+    last = progress?.stage ?? last;
+    if (progress?.stage === stage) return;
+    if (Date.now() > deadline) throw new Error(`release did not reach ${stage} (last stage: ${last ?? 'none'})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
