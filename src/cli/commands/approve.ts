@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { readEnv } from '../../baseten/env';
 import { approveUpdate, rejectUpdate } from '../../workflows/messages';
 import type { ApprovalDecision, ApprovalRequest } from '../../workflows/types';
 import { createOutput } from '../output';
+import { describeRelease } from '../release-handle';
 import { resolveReleaseRef } from '../release-id';
 import { connectClient, temporalSettingsFromEnv } from '../temporal-connection';
 import { UsageError } from '../usage-error';
@@ -33,7 +34,12 @@ export function registerApprove(program: Command): void {
       const verb = options.reject ? 'reject' : 'approve';
       const temporal = await connectClient(settings);
       try {
-        const handle = temporal.client.workflow.getHandle(workflowId);
+        const running = await describeRelease(temporal.client, workflowId);
+        if (!running) throw new UsageError(`no release ${workflowId} (see \`baseten-cd list\`)`);
+        if (running.status.name !== 'RUNNING') {
+          throw new UsageError(`${workflowId} is not running (${running.status.name}): nothing to ${verb}`);
+        }
+        const handle = temporal.client.workflow.getHandle(workflowId, running.runId);
         const request = { by: options.by ?? readEnv('USER'), reason: options.reason };
         const decision = await handle
           // By wire name: the definitions' optional argument does not fit the client's overloads.
@@ -45,7 +51,6 @@ export function registerApprove(program: Command): void {
             if (err instanceof WorkflowUpdateFailedError) {
               throw new UsageError(`cannot ${verb} ${workflowId}: ${err.cause?.message ?? err.message}`);
             }
-            if (err instanceof WorkflowNotFoundError) throw new UsageError(`no running release ${workflowId}`);
             throw err;
           });
         out.line(

@@ -1,0 +1,183 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelV1 } from '../../src/emulator/state/views';
+import { projectRoot } from '../../src/tools/paths';
+import type { deployModel } from '../../src/workflows/deploy';
+import { progressQuery } from '../../src/workflows/messages';
+import { waitUntil } from '../integration/push/support';
+import { connectTemporal, uniqueId, type TemporalTestContext } from '../support/temporal';
+import { runCli, startCli, type CliRun } from './support/cli';
+import { startReleaseEnvironment, type ReleaseEnvironment } from './support/release-env';
+
+const exampleValidation = path.join(projectRoot, 'examples', 'validation', 'text-transform.yaml');
+
+interface JsonOutcome {
+  status: string;
+  workflowId: string;
+  runId: string;
+  modelId: string;
+  candidateDeploymentId: string;
+  productionDeploymentId: string;
+  previousProductionDeploymentId?: string;
+  validation?: { passed: boolean; cases: unknown[]; reasons: string[] };
+  reason?: string;
+  failedStage?: string;
+  reverted?: boolean;
+  uiUrl: string;
+  exitCode: number;
+}
+
+/** The one JSON object `--json` prints; on a surprise, the CLI's stderr explains it. */
+function outcomeOf(run: CliRun, expectedCode: number): JsonOutcome {
+  if (run.code !== expectedCode) throw new Error(`exit ${run.code}, expected ${expectedCode}:\n${run.stderr}`);
+  return JSON.parse(run.stdout) as JsonOutcome;
+}
+
+/** The end-to-end release: the CLI as CI runs it, a real fleet worker, the real truss CLI, the emulator. */
+describe('baseten-cd deploy (end to end)', () => {
+  let ctx: TemporalTestContext;
+  let env: ReleaseEnvironment;
+  const model = uniqueId('tt');
+  let firstCandidate: string;
+  let modelId: string;
+
+  async function productionOf(id: string): Promise<string | null> {
+    const result = await env.emulator.call('GET', `/v1/models/${id}`);
+    return (result.body as ModelV1).production_deployment_id;
+  }
+
+  beforeAll(async () => {
+    ctx = await connectTemporal();
+    env = await startReleaseEnvironment();
+  });
+  afterAll(async () => {
+    await env?.close();
+    await ctx?.close();
+  });
+
+  it('promotes a published candidate, verifies it, and reports it in one JSON object (exit 0)', async () => {
+    const truss = await env.copyExample('text-transform');
+    const args = ['deploy', truss, '--model-name', model, '--validation', exampleValidation, '--label', 'team=e2e'];
+    const run = await runCli([...args, '--json'], env.cliEnv);
+    const outcome = outcomeOf(run, 0);
+
+    expect(outcome).toMatchObject({ status: 'promoted', workflowId: `release-${model}-production`, exitCode: 0 });
+    expect(outcome.productionDeploymentId).toBe(outcome.candidateDeploymentId);
+    expect(outcome.validation?.passed).toBe(true);
+    expect(outcome.validation?.cases).toHaveLength(3);
+    expect(outcome.uiUrl).toMatch(
+      new RegExp(`/namespaces/default/workflows/${outcome.workflowId}/${outcome.runId}/history$`),
+    );
+    // Progress went to stderr, starting with the UI link.
+    expect(run.stderr).toContain(outcome.uiUrl);
+    expect(run.stderr).toMatch(/validating/);
+    expect(await productionOf(outcome.modelId)).toBe(outcome.candidateDeploymentId);
+    firstCandidate = outcome.candidateDeploymentId;
+    modelId = outcome.modelId;
+  }, 300_000);
+
+  it('shows the finished release in status and list', async () => {
+    const [status, list] = await Promise.all([
+      runCli(['status', model, '--json'], env.cliEnv),
+      runCli(['list', '--model', model, '--json'], env.cliEnv),
+    ]);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      workflowId: `release-${model}-production`,
+      execution: 'COMPLETED',
+      model,
+      stage: 'promoted',
+      result: { status: 'promoted', productionDeploymentId: firstCandidate },
+    });
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ workflowId: `release-${model}-production`, execution: 'COMPLETED', model }),
+    ]);
+  }, 120_000);
+
+  it('rejects a candidate that fails validation and leaves production alone (exit 3)', async () => {
+    const truss = await env.copyExample('text-transform');
+    const strict = path.join(env.workDir, 'expects-four-words.yaml');
+    const text = await readFile(exampleValidation, 'utf8');
+    await writeFile(strict, text.replace('{ path: word_count, equals: 3 }', '{ path: word_count, equals: 4 }'));
+
+    const outcome = outcomeOf(
+      await runCli(['deploy', truss, '--model-name', model, '--validation', strict, '--json'], env.cliEnv),
+      3,
+    );
+    expect(outcome.status).toBe('rejected');
+    expect(outcome.reason).toContain('word_count');
+    expect(outcome.validation?.passed).toBe(false);
+    expect(await productionOf(modelId)).toBe(firstCandidate);
+  }, 300_000);
+
+  it('reports a candidate whose build fails (exit 4)', async () => {
+    const truss = await env.copyExample('text-transform', (config) =>
+      config.replace('requirements: []', 'requirements:\n  - baseten-cd-e2e-no-such-package==0.0.1'),
+    );
+    const outcome = outcomeOf(
+      await runCli(['deploy', truss, '--model-name', uniqueId('broken-build'), '--json'], env.cliEnv),
+      4,
+    );
+    expect(outcome).toMatchObject({ status: 'failed', exitCode: 4 });
+    expect(['pushing', 'building']).toContain(outcome.failedStage);
+  }, 300_000);
+
+  it('refuses a second release while one runs, then reverts a promotion that fails verification (exit 5)', async () => {
+    const truss = await env.copyExample('text-transform');
+    const workflowId = `release-${model}-production`;
+    const first = startCli(
+      ['deploy', truss, '--model-name', model, '--validation', exampleValidation, '--approve-required', '--json'],
+      env.cliEnv,
+    );
+    const handle = ctx.client.workflow.getHandle(workflowId);
+    const waiting = await waitUntil(
+      'the release to wait for approval',
+      async () => {
+        const progress = await handle.query(progressQuery).catch(() => undefined);
+        return progress?.stage === 'awaiting-approval' && progress;
+      },
+      240_000,
+    );
+    const runId = (await handle.describe()).runId;
+
+    const second = await runCli(['deploy', truss, '--model-name', model], env.cliEnv);
+    expect(second.code).toBe(2);
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(second.stderr).toContain(workflowId);
+    expect(second.stderr).toContain(`/workflows/${workflowId}/${runId}/history`);
+    expect((await handle.describe()).runId).toBe(runId);
+
+    // The candidate passed validation; from now on every prediction it serves fails.
+    const candidate = waiting.candidateDeploymentId ?? '';
+    await env.emulator.control.setPredictionFaults(candidate, { errorRate: 1 });
+    const approve = await runCli(['approve', workflowId, '--reason', 'e2e', '--by', 'jest'], env.cliEnv);
+    expect(approve.stderr).toBe('');
+    expect(approve.stdout.trim()).toBe(`${workflowId}: approved by jest`);
+    expect(approve.code).toBe(0);
+
+    const outcome = outcomeOf(await first.done, 5);
+    expect(outcome).toMatchObject({ status: 'failed', reverted: true, candidateDeploymentId: candidate });
+    expect(outcome.productionDeploymentId).toBe(firstCandidate);
+    expect(await productionOf(modelId)).toBe(firstCandidate);
+  }, 400_000);
+
+  it('refuses to approve a release that is not running, in one line (exit 2)', async () => {
+    const run = await runCli(['approve', model], env.cliEnv);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      `baseten-cd: release-${model}-production is not running (COMPLETED): nothing to approve`,
+    );
+  }, 60_000);
+
+  it('returns after the push with --no-wait, and the release still completes', async () => {
+    const truss = await env.copyExample('text-transform');
+    const fresh = uniqueId('nowait');
+    const run = await runCli(['deploy', truss, '--model-name', fresh, '--no-wait', '--json'], env.cliEnv);
+    if (run.code !== 0) throw new Error(run.stderr);
+    const pushed = JSON.parse(run.stdout) as { status: string; candidateDeploymentId: string; workflowId: string };
+    expect(pushed.status).toBe('pushed');
+    const result = await ctx.client.workflow.getHandle<typeof deployModel>(pushed.workflowId).result();
+    expect(result).toMatchObject({ status: 'promoted', productionDeploymentId: pushed.candidateDeploymentId });
+  }, 300_000);
+});
