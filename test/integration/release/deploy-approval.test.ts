@@ -1,0 +1,112 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { approveUpdate, progressQuery, rejectUpdate } from '../../../src/workflows/messages';
+import { decodedHistoryText, recordHistory } from './histories';
+import { startReleaseHarness, waitForStage, type ReleaseHarness } from './release-harness';
+
+type Model = { id: string; production_deployment_id: string | null };
+
+describe('deployModel approval gate and revert', () => {
+  let h: ReleaseHarness;
+  beforeAll(async () => {
+    h = await startReleaseHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const model = async (modelId: string) => (await h.emu.call('GET', `/v1/models/${modelId}`)).body as Model;
+  const promoteCalls = async (modelId: string) =>
+    (await h.emu.control.requests({ method: 'POST', path: `/v1/models/${modelId}/` })).filter((r) =>
+      r.path.endsWith('/promote'),
+    );
+  const gated = { approval: { required: true, timeoutMs: 60_000 } } as const;
+
+  it('waits at the gate and promotes once approved', async () => {
+    const previous = await h.seed('tt-approved');
+    const handle = await h.start({ modelName: 'tt-approved', ...gated });
+    await waitForStage(handle, 'awaiting-approval');
+    const progress = await handle.query(progressQuery);
+    expect(progress.approvalDeadline).toBeGreaterThan(Date.now());
+    expect((await model(previous.modelId)).production_deployment_id).toBe(previous.deploymentId);
+
+    const decision = await handle.executeUpdate(approveUpdate, { args: [{ by: 'ana', reason: 'looks good' }] });
+    expect(decision).toMatchObject({ approved: true, by: 'ana', reason: 'looks good' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'promoted', approval: { approved: true, by: 'ana' } });
+    expect((await model(previous.modelId)).production_deployment_id).toBe(result.candidateDeploymentId);
+  });
+
+  it('refuses an approval sent before the release reaches the gate', async () => {
+    const handle = await h.start({ approval: { required: true, timeoutMs: 1000 } });
+    // Sent right after the start: the candidate cannot have been pushed, built and validated yet.
+    const early = await handle.executeUpdate(approveUpdate, { args: [{ by: 'eager' }] }).catch((err: unknown) => err);
+    expect(early).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((early as WorkflowUpdateFailedError).cause?.message).toBe(
+      'the release is not awaiting approval (stage: pushing)',
+    );
+    // The refused approval left no trace: the gate still times out.
+    expect(await handle.result()).toMatchObject({ status: 'rejected', reason: 'not approved within 1 s' });
+  });
+
+  it('ends as rejected, without promoting, when a reviewer rejects it', async () => {
+    const previous = await h.seed('tt-reviewer-rejects');
+    const handle = await h.start({ modelName: 'tt-reviewer-rejects', ...gated });
+    await waitForStage(handle, 'awaiting-approval');
+    await handle.executeUpdate(rejectUpdate, { args: [{ by: 'ben', reason: 'not during the freeze' }] });
+    const result = await handle.result();
+
+    expect(result).toMatchObject({
+      status: 'rejected',
+      reason: 'rejected at the approval gate by ben: not during the freeze',
+      approval: { approved: false, by: 'ben' },
+    });
+    expect((await model(previous.modelId)).production_deployment_id).toBe(previous.deploymentId);
+    expect(await promoteCalls(previous.modelId)).toHaveLength(0);
+  });
+
+  it('ends as rejected when nobody decides before the gate times out', async () => {
+    const previous = await h.seed('tt-gate-timeout');
+    const result = await (
+      await h.start({ modelName: 'tt-gate-timeout', approval: { required: true, timeoutMs: 2000 } })
+    ).result();
+    expect(result).toMatchObject({ status: 'rejected', reason: 'not approved within 2 s' });
+    expect(result.approval).toBeUndefined();
+    expect(await promoteCalls(previous.modelId)).toHaveLength(0);
+  });
+
+  it('reverts production to the previous deployment when the promoted candidate fails verification', async () => {
+    const previous = await h.seed('tt-revert');
+    const handle = await h.start({ modelName: 'tt-revert', ...gated });
+    await waitForStage(handle, 'awaiting-approval');
+    const { candidateDeploymentId } = await handle.query(progressQuery);
+    // Validation passed; from now on every prediction of the candidate fails.
+    await h.emu.control.setPredictionFaults(candidateDeploymentId ?? '', { errorRate: 1 });
+    await handle.executeUpdate(approveUpdate, { args: [{ by: 'ana' }] });
+    const second = await handle.executeUpdate(approveUpdate, { args: [{}] }).catch((err: unknown) => err);
+    expect((second as WorkflowUpdateFailedError).cause?.message).toBe('the approval gate has already decided');
+
+    const result = await handle.result();
+    expect(result).toMatchObject({
+      status: 'failed',
+      failedStage: 'verifying',
+      reverted: true,
+      previousProductionDeploymentId: previous.deploymentId,
+      productionDeploymentId: previous.deploymentId,
+    });
+    expect(result.reason).toMatch(/HTTP 500, expected 200/);
+    expect(result.reason).toMatch(new RegExp(`production reverted to ${previous.deploymentId}$`));
+    expect((await model(previous.modelId)).production_deployment_id).toBe(previous.deploymentId);
+    expect((await h.emu.getDeployment(previous.modelId, previous.deploymentId)).status).toBe('ACTIVE');
+    // Promoted once, reverted once.
+    expect(await promoteCalls(previous.modelId)).toHaveLength(2);
+    await recordHistory(handle, 'verification-reverted');
+  });
+
+  it('never writes the Baseten API key into any workflow history', async () => {
+    for (const handle of h.handles) {
+      const text = decodedHistoryText(await handle.fetchHistory());
+      expect(text).toContain('text-transform');
+      expect(text).not.toContain(h.emu.emulator.apiKey);
+    }
+  });
+});
