@@ -18,8 +18,10 @@ export interface PushWorker {
 
 function quietRuntime(): void {
   try {
-    // The CLI's own output is the progress; the SDK's INFO logs would drown it.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The CLI's own output is the progress: SDK chatter (even the expected "no workflows registered" warning
+    // of an activity-only worker) would drown it. A failed push reaches the user through the release result.
+    // shutdownSignals: [] because `deploy` decides what Ctrl-C means (see stopOnSignal), not the SDK.
+    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   } catch {
     // Already installed in this process (a test, or a second worker).
   }

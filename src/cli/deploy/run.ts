@@ -8,7 +8,7 @@ import { workflowUiUrl } from '../ui-link';
 import { followRelease, resultFromWorkflowError } from './follow';
 import { releaseOutcome, summariseOutcome } from './outcome';
 import { planRelease, type ReleasePlan } from './plan';
-import { ProgressPrinter } from './progress-format';
+import { ProgressPrinter, summariseValidation } from './progress-format';
 import { startPushWorker, type PushWorker } from './push-worker';
 import { clearRunningRelease, startRelease } from './start-release';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -32,12 +32,14 @@ export async function runDeploy(trussDirArg: string, rawOptions: unknown): Promi
       const uiUrl = workflowUiUrl(settings.uiUrl, settings.namespace, plan.workflowId, handle.firstExecutionRunId);
       out.line(`release ${plan.workflowId} started (${describeCandidate(plan)}): ${uiUrl}`);
       const where = { workflowId: plan.workflowId, runId: handle.firstExecutionRunId, uiUrl };
+      stopOnSignal(out, pushWorker, uiUrl);
       if (!plan.options.wait) return await reportPush(handle, pushWorker, out, where);
       // The release needs this process only for the push; stop polling as soon as it is done.
       // (A failure to stop surfaces from the second stop() in `finally`, which returns the same promise.)
       void pushWorker.pushed.then(() => pushWorker.stop()).catch(() => undefined);
       const result = await followRelease(handle, progressReporter(out, settings));
       const outcome = releaseOutcome(result, where);
+      if (outcome.validation) out.line(`validation: ${summariseValidation(outcome.validation)}`);
       out.line(summariseOutcome(outcome));
       out.result(outcome);
       return outcome.exitCode;
@@ -47,6 +49,19 @@ export async function runDeploy(trussDirArg: string, rawOptions: unknown): Promi
   } finally {
     await temporal.close();
   }
+}
+
+/**
+ * Ctrl-C (or CI cancelling the job) stops following, not the release: it keeps running on the fleet. A release
+ * whose push had not finished waits for a push worker that will not come back: cancel it with --supersede or the UI.
+ */
+function stopOnSignal(out: Output, pushWorker: PushWorker, uiUrl: string): void {
+  const stop = (signal: NodeJS.Signals): void => {
+    out.line(`${signal}: stopped following the release; it continues on the workers: ${uiUrl}`);
+    void pushWorker.stop().finally(() => process.exit(ExitCode.failure));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 function describeCandidate(plan: ReleasePlan): string {
