@@ -68,9 +68,9 @@ describe('baseten-cd deploy (end to end)', () => {
     expect(outcome.uiUrl).toMatch(
       new RegExp(`/namespaces/default/workflows/${outcome.workflowId}/${outcome.runId}/history$`),
     );
-    // Progress went to stderr, starting with the UI link.
-    expect(run.stderr).toContain(outcome.uiUrl);
-    expect(run.stderr).toMatch(/validating/);
+    // Progress went to stderr: the UI link first, the validation numbers at the end.
+    expect(run.stderr.split('\n')[0]).toContain(outcome.uiUrl);
+    expect(run.stderr).toMatch(/validation: cases 3\/3 passed, p50 \d+ms, p95 \d+ms, error rate 0%/);
     expect(await productionOf(outcome.modelId)).toBe(outcome.candidateDeploymentId);
     firstCandidate = outcome.candidateDeploymentId;
     modelId = outcome.modelId;
@@ -169,6 +169,40 @@ describe('baseten-cd deploy (end to end)', () => {
       `baseten-cd: release-${model}-production is not running (COMPLETED): nothing to approve`,
     );
   }, 60_000);
+
+  it('shows a running release in status, and --supersede cancels it before starting the new one', async () => {
+    const fresh = uniqueId('supersede');
+    const workflowId = `release-${fresh}-production`;
+    const truss = await env.copyExample('text-transform');
+    const first = startCli(['deploy', truss, '--model-name', fresh, '--approve-required', '--json'], env.cliEnv);
+    const handle = ctx.client.workflow.getHandle(workflowId);
+    await waitUntil(
+      'the first release to wait for approval',
+      async () => (await handle.query(progressQuery).catch(() => undefined))?.stage === 'awaiting-approval',
+      240_000,
+    );
+    const status = await runCli(['status', workflowId, '--json'], env.cliEnv);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      workflowId,
+      execution: 'RUNNING',
+      stage: 'awaiting-approval',
+      progress: { stage: 'awaiting-approval' },
+    });
+    const firstRunId = (await handle.describe()).runId;
+
+    const second = outcomeOf(
+      await runCli(['deploy', truss, '--model-name', fresh, '--supersede', '--json'], env.cliEnv),
+      0,
+    );
+    expect(second.status).toBe('promoted');
+    expect(second.runId).not.toBe(firstRunId);
+    const superseded = await first.done;
+    expect(superseded.code).toBe(1);
+    const cancelled = JSON.parse(superseded.stdout) as JsonOutcome;
+    expect(cancelled.status).toBe('failed');
+    expect(cancelled.reason).toContain('cancelled');
+    expect((await ctx.client.workflow.getHandle(workflowId, firstRunId).describe()).status.name).toBe('CANCELLED');
+  }, 400_000);
 
   it('returns after the push with --no-wait, and the release still completes', async () => {
     const truss = await env.copyExample('text-transform');

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { deployModel } from '../../workflows/deploy';
 import type { DeployResult, ReleaseProgress } from '../../workflows/types';
 import { queryProgress } from '../progress-query';
@@ -10,6 +10,9 @@ const pollIntervalMs = 1500;
 /** A workflow that failed or was cancelled (rather than returning a `failed` result) still gets a result. */
 export function resultFromWorkflowError(err: unknown): DeployResult {
   if (!(err instanceof WorkflowFailedError)) throw err;
+  if (err.cause instanceof CancelledFailure) {
+    return { status: 'failed', reason: 'the release was cancelled (superseded by a newer release, or from the UI)' };
+  }
   const reason = err.cause?.message ?? err.message;
   return { status: 'failed', reason: reason.split('\n')[0] };
 }
