@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
+import type { History } from '@temporalio/common/lib/proto-utils';
 import { projectRoot } from '../../../src/tools/paths';
+import { historyToFile } from '../../replay/history-file';
 import type { DeployHandle } from './release-harness';
 
 export const historiesDir = path.join(projectRoot, 'test', 'fixtures', 'histories');
@@ -24,5 +25,5 @@ export function decodedHistoryText(history: History): string {
 export async function recordHistory(handle: DeployHandle, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
-  writeFileSync(path.join(historiesDir, `${name}.json`), `${historyToJSON(history)}\n`);
+  writeFileSync(path.join(historiesDir, `${name}.json`), historyToFile(history));
 }
