@@ -50,46 +50,48 @@ const httpUrl = (hint: string) =>
     message: `must be an http(s) URL${hint}`,
   });
 
-const envSchema = z
-  .object({
-    TEMPORAL_ADDRESS: optional.refine((v) => v === undefined || /^[^\s:/]+:\d{1,5}$/.test(v), {
-      message: 'must be host:port, e.g. localhost:7233',
-    }),
-    TEMPORAL_NAMESPACE: optional,
-    BASETEN_CD_TASK_QUEUE: optional,
-    TEMPORAL_API_KEY: optional,
-    TEMPORAL_TLS_CERT: optional,
-    TEMPORAL_TLS_KEY: optional,
-    BASETEN_API_KEY: required('the Baseten API key'),
-    BASETEN_API_URL: httpUrl(''),
-    BASETEN_INFERENCE_URL: httpUrl(' containing {model_id}').refine(
-      (v) => v === undefined || v.includes('{model_id}'),
-      {
-        message: 'must contain {model_id}, e.g. https://model-{model_id}.api.baseten.co',
-      },
-    ),
-  })
-  .superRefine((env, ctx) => {
-    if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
-      const missing = env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
-      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required with the other mTLS file' });
-    }
-    if (env.TEMPORAL_API_KEY && (env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_KEY)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TEMPORAL_API_KEY'],
-        message: 'and TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY are exclusive: use an API key or mTLS, not both',
-      });
-    }
-  });
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: optional.refine((v) => v === undefined || /^[^\s:/]+:\d{1,5}$/.test(v), {
+    message: 'must be host:port, e.g. localhost:7233',
+  }),
+  TEMPORAL_NAMESPACE: optional,
+  BASETEN_CD_TASK_QUEUE: optional,
+  TEMPORAL_API_KEY: optional,
+  TEMPORAL_TLS_CERT: optional,
+  TEMPORAL_TLS_KEY: optional,
+  BASETEN_API_KEY: required('the Baseten API key'),
+  BASETEN_API_URL: httpUrl(''),
+  BASETEN_INFERENCE_URL: httpUrl(' containing {model_id}').refine((v) => v === undefined || v.includes('{model_id}'), {
+    message: 'must contain {model_id}, e.g. https://model-{model_id}.api.baseten.co',
+  }),
+});
+
+/** Rules across variables, checked even when a single variable is already wrong (so every problem shows at once). */
+function combinationProblems(env: NodeJS.ProcessEnv): string[] {
+  const [apiKey, cert, key] = ['TEMPORAL_API_KEY', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'].map((name) =>
+    blankAsUnset(env[name]),
+  );
+  const problems: string[] = [];
+  if (Boolean(cert) !== Boolean(key)) {
+    problems.push(`${cert ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'} is required with the other mTLS file`);
+  }
+  if (apiKey && (cert || key)) {
+    problems.push(
+      'TEMPORAL_API_KEY and TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY are exclusive: use an API key or mTLS, not both',
+    );
+  }
+  return problems;
+}
 
 /** Reads and checks the worker's environment; throws WorkerConfigError listing every bad or missing variable. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    // Messages name the variable and the rule, never the value (it may be a key).
-    throw new WorkerConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
-  }
+  // Messages name the variable and the rule, never the value (it may be a key).
+  const problems = [
+    ...(parsed.error?.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`) ?? []),
+    ...combinationProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new WorkerConfigError(problems);
   const e = parsed.data;
   let temporalAuth: WorkerConfig['temporalAuth'] = { kind: 'none' };
   if (e.TEMPORAL_API_KEY) temporalAuth = { kind: 'apiKey', apiKey: e.TEMPORAL_API_KEY };
