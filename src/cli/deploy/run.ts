@@ -37,7 +37,7 @@ export async function runDeploy(trussDirArg: string, rawOptions: unknown): Promi
       // The release needs this process only for the push; stop polling as soon as it is done.
       // (A failure to stop surfaces from the second stop() in `finally`, which returns the same promise.)
       void pushWorker.pushed.then(() => pushWorker.stop()).catch(() => undefined);
-      const result = await followRelease(handle, progressReporter(out, settings));
+      const result = await followRelease(handle, progressReporter(out, settings, plan.workflowId));
       const outcome = releaseOutcome(result, where);
       if (outcome.validation) out.line(`validation: ${summariseValidation(outcome.validation)}`);
       out.line(summariseOutcome(outcome));
@@ -70,10 +70,22 @@ function describeCandidate(plan: ReleasePlan): string {
   return `model ${modelName}, ${kind} candidate, into ${environment}`;
 }
 
-function progressReporter(out: Output, settings: TemporalSettings): Parameters<typeof followRelease>[1] {
+function progressReporter(
+  out: Output,
+  settings: TemporalSettings,
+  workflowId: string,
+): Parameters<typeof followRelease>[1] {
   const printer = new ProgressPrinter((line) => out.line(line), Date.now());
   const hint = `waiting: no worker answered yet (is \`baseten-cd worker\` running on task queue ${settings.taskQueue}?)`;
-  return (progress) => (progress ? printer.update(progress, Date.now()) : printer.silence(Date.now(), hint));
+  let toldHowToApprove = false;
+  return (progress) => {
+    if (!progress) return printer.silence(Date.now(), hint);
+    printer.update(progress, Date.now());
+    if (progress.stage === 'awaiting-approval' && !toldHowToApprove) {
+      toldHowToApprove = true;
+      out.line(`  decide with: baseten-cd approve ${workflowId} [--reject] [--reason <text>]`);
+    }
+  };
 }
 
 /** --no-wait: return once the candidate is pushed (or the release ended before that). */
