@@ -1,22 +1,9 @@
 /** The emulator's own records. API shapes (ModelV1, DeploymentV1, ...) are derived from these in ../management/views. */
 
-export const deploymentStatuses = [
-  'BUILDING',
-  'DEPLOYING',
-  'DEPLOY_FAILED',
-  'LOADING_MODEL',
-  'ACTIVE',
-  'UNHEALTHY',
-  'BUILD_FAILED',
-  'BUILD_STOPPED',
-  'DEACTIVATING',
-  'INACTIVE',
-  'FAILED',
-  'UPDATING',
-  'SCALED_TO_ZERO',
-  'WAKING_UP',
-] as const;
-export type DeploymentStatus = (typeof deploymentStatuses)[number];
+import type { DeploymentStatus, PromotionCleanupStrategy, PromotionStatus } from '../../baseten/schemas';
+
+// Enums come from the Baseten schemas (the contract); the records below are the emulator's own, fuller shapes.
+export type { DeploymentStatus };
 
 export interface AutoscalingSettings {
   min_replica: number;
@@ -28,8 +15,6 @@ export interface AutoscalingSettings {
   target_in_flight_tokens: number | null;
   max_scale_down_rate: number | null;
 }
-
-export type PromotionCleanupStrategy = 'KEEP' | 'SCALE_TO_ZERO' | 'DEACTIVATE';
 
 export interface RollingDeployConfig {
   rolling_deploy_strategy: 'REPLICA';
@@ -48,11 +33,8 @@ export interface PromotionSettings {
   ramp_up_duration_seconds: number;
 }
 
-export type InProgressPromotionStatus =
-  'RELEASING' | 'RAMPING_UP' | 'RAMPING_DOWN' | 'PAUSED' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
-
 export interface InProgressPromotion {
-  status: InProgressPromotionStatus;
+  status: PromotionStatus;
   percent_traffic_to_new_version: number;
   error_message: string | null;
   rolling_deploy: boolean | null;
