@@ -3,9 +3,9 @@ import { isNamedLocalHost, type Front } from '../http/front';
 import { managementError } from '../http/http-error';
 import { parseJsonBody, parseWith } from '../http/json-body';
 import { apiKeyOf, type EmulatorRequest } from '../http/request';
-import { errorReply, sendJson, type JsonReply } from '../http/respond';
+import type { JsonReply } from '../http/respond';
 import { Router, type Params } from '../http/router';
-import { asManagementError } from '../management/errors';
+import { sendManagementReply } from '../management/errors';
 import {
   createDeploymentSchema,
   failSchema,
@@ -97,15 +97,7 @@ export function controlFront(ctx: EmulatorContext): Front {
     name: 'control',
     matches: (req) => !isNamedLocalHost(req.target.hostname) && req.target.pathname.startsWith('/_emulator/'),
     async handle(req, res) {
-      const result = await reply(req).catch((err: unknown) =>
-        errorReply(
-          asManagementError(err),
-          (message) => ({ error: 'Internal server error', message }),
-          ctx.options.logger,
-        ),
-      );
-      req.raw.resume();
-      sendJson(res, result);
+      await sendManagementReply(req, res, reply(req), ctx.options.logger);
     },
   };
 }

@@ -3,12 +3,12 @@ import { isNamedLocalHost, type Front } from '../http/front';
 import { managementError } from '../http/http-error';
 import { rateLimitFor, rateLimitedReply } from '../http/rate-limit';
 import { apiKeyOf, type EmulatorRequest } from '../http/request';
-import { errorReply, sendJson, type JsonReply } from '../http/respond';
+import type { JsonReply } from '../http/respond';
 import { Router } from '../http/router';
 import { addDeploymentRoutes } from './deployment-routes';
 import { addEnvironmentRoutes } from './environment-routes';
 import { addPushRoutes } from '../push/rest-push';
-import { asManagementError } from './errors';
+import { sendManagementReply } from './errors';
 import type { ManagementHandler } from './route-types';
 
 /**
@@ -47,15 +47,7 @@ export function managementFront(ctx: EmulatorContext): Front {
       (!isNamedLocalHost(req.target.hostname) && /^\/v1(\/|$)/.test(req.target.pathname)),
     async handle(req, res) {
       const started = Date.now();
-      const result = await reply(req).catch((err: unknown) =>
-        errorReply(
-          asManagementError(err),
-          (message) => ({ error: 'Internal server error', message }),
-          ctx.options.logger,
-        ),
-      );
-      req.raw.resume();
-      sendJson(res, result);
+      const result = await sendManagementReply(req, res, reply(req), ctx.options.logger);
       const { pathname, query } = req.target;
       ctx.requestLog.add({
         method: req.method,
