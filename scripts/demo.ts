@@ -14,6 +14,7 @@ import { prepareTrussEnvironment, trussRemoteName } from '../src/emulator/push/t
 import { startEmulator, type Emulator } from '../src/emulator/server';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { projectRoot } from '../src/tools/paths';
+import { loadWorkerConfig } from '../src/worker/config';
 import { runWorker, type RunningWorker } from '../src/worker/run-worker';
 
 interface ReleaseJson {
@@ -120,15 +121,16 @@ async function run(): Promise<number> {
     console.log(`  ${emulator.url}; truss pushes to its remote "${trussRemoteName}"`);
 
     step('fleet worker (deploy workflows and Baseten activities; the API key stays here)');
-    worker = await runWorker({
-      temporalAddress: temporal.address,
-      namespace: temporal.namespace,
-      taskQueue: 'baseten-cd',
-      temporalAuth: { kind: 'none' },
-      basetenApiKey: emulator.apiKey,
-      basetenApiUrl: emulator.managementUrl,
-      basetenInferenceUrl: emulator.inferenceUrl,
-    });
+    worker = await runWorker(
+      loadWorkerConfig({
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
+        BASETEN_CD_TASK_QUEUE: 'baseten-cd',
+        BASETEN_API_KEY: emulator.apiKey,
+        BASETEN_API_URL: emulator.managementUrl,
+        BASETEN_INFERENCE_URL: emulator.inferenceUrl,
+      }),
+    );
     console.log('  polling task queue baseten-cd');
 
     // What a CI job has: where Temporal is, and truss configured for the target (no Baseten key in the workflow).

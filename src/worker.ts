@@ -1,5 +1,6 @@
 import { ExitCode } from './cli/exit-codes';
-import { loadWorkerConfig, WorkerConfigError } from './worker/config';
+import { ConfigError } from './config/env-schema';
+import { loadWorkerConfig } from './worker/config';
 import { runWorker } from './worker/run-worker';
 
 /**
@@ -11,14 +12,14 @@ export async function run(): Promise<void> {
   const config = loadWorkerConfig();
   const running = await runWorker(config);
   console.error(
-    `baseten-cd worker: polling task queue ${config.taskQueue} on ${config.temporalAddress} (namespace ${config.namespace})`,
+    `baseten-cd worker: polling task queue ${config.temporal.taskQueue} on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
   );
   await running.done;
 }
 
 /** Reports a failed start: one line per configuration problem (usage exit code), else the error itself. */
 export function reportWorkerError(err: unknown): ExitCode {
-  if (err instanceof WorkerConfigError) {
+  if (err instanceof ConfigError) {
     for (const problem of err.problems) console.error(`baseten-cd worker: ${problem}`);
     return ExitCode.usage;
   }

@@ -22,7 +22,8 @@ run().catch((err: unknown) => {
     process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
   }
   if (err instanceof UsageError) {
-    console.error(`baseten-cd: ${err.message}`);
+    // A configuration error names each bad variable on its own line.
+    for (const line of err.message.split('\n')) console.error(`baseten-cd: ${line}`);
     process.exit(ExitCode.usage);
   }
   console.error(err);

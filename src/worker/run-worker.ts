@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { NativeConnection, Worker, type NativeConnectionOptions } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { BasetenClient } from '../baseten/client';
+import { connectNative } from '../temporal/connect';
 import type { WorkerConfig } from './config';
-import { WorkerConfigError } from './config';
 
 export interface RunWorkerOptions {
   /** Poll intervals of the waiting activities (tests shorten them). */
@@ -20,24 +19,6 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
-async function connectionOptions(config: WorkerConfig): Promise<NativeConnectionOptions> {
-  const auth = config.temporalAuth;
-  if (auth.kind === 'apiKey') return { address: config.temporalAddress, apiKey: auth.apiKey, tls: true };
-  if (auth.kind === 'none') return { address: config.temporalAddress };
-  const read = async (variable: string, path: string) => {
-    try {
-      return await readFile(path);
-    } catch (err) {
-      throw new WorkerConfigError([`${variable} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`]);
-    }
-  };
-  const [crt, key] = await Promise.all([
-    read('TEMPORAL_TLS_CERT', auth.certPath),
-    read('TEMPORAL_TLS_KEY', auth.keyPath),
-  ]);
-  return { address: config.temporalAddress, tls: { clientCertPair: { crt, key } } };
-}
-
 /**
  * Starts a fleet worker: the release workflows plus every Baseten activity, on the configured task queue.
  * The Baseten client does not retry (maxRetries 0): Temporal's retry policies own retries.
@@ -49,13 +30,13 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     inferenceUrl: config.basetenInferenceUrl,
     maxRetries: 0,
   });
-  const connection = await NativeConnection.connect(await connectionOptions(config));
+  const connection = await connectNative(config.temporal);
   let worker: Worker;
   try {
     worker = await Worker.create({
       connection,
-      namespace: config.namespace,
-      taskQueue: config.taskQueue,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
       workflowsPath: require.resolve('../workflows'),
       activities: createActivities({ baseten, poll: options.poll }),
       ...(options.identity ? { identity: options.identity } : {}),

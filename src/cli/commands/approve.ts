@@ -6,7 +6,8 @@ import type { ApprovalDecision, ApprovalRequest } from '../../workflows/types';
 import { createOutput } from '../output';
 import { describeRelease } from '../release-handle';
 import { resolveReleaseRef } from '../release-id';
-import { connectClient, temporalSettingsFromEnv } from '../temporal-connection';
+import { connectClient } from '../../temporal/connect';
+import { temporalSettingsFromEnv } from '../../temporal/settings';
 import { UsageError } from '../usage-error';
 
 interface ApproveOptions {

@@ -1,21 +1,20 @@
 import type { Command } from 'commander';
+import type { EnvDoc } from '../../config/env-schema';
+import { temporalEnvironment } from '../../temporal/settings';
 import { runDeploy } from '../deploy/run';
+import { environmentHelp } from '../env-help';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-const environmentHelp = `
-Environment:
-  TEMPORAL_ADDRESS        Temporal frontend host:port (default localhost:7233)
-  TEMPORAL_NAMESPACE      namespace (default default)
-  TEMPORAL_API_KEY        API key (Temporal Cloud); turns TLS on
-  TEMPORAL_TLS            true to use TLS with the system's CAs
-  TEMPORAL_TLS_CERT/_KEY  client certificate and key files (mTLS); TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME
-  TEMPORAL_UI_URL         Web UI for links (default: http://<host>:<port+1000>)
-  BASETEN_CD_TASK_QUEUE   the worker fleet's task queue (default baseten-cd)
-  TRUSS_REMOTE            trussrc remote the push uses (default baseten); the API key stays in trussrc/env
-  TRUSS_CLI_PATH          truss executable (default: the provisioned one)
+/** What deploy reads besides the Temporal variables. */
+const deployEnvironment: readonly EnvDoc[] = [
+  ['TRUSS_REMOTE', 'trussrc remote the push uses (default baseten); the API key stays in trussrc/env'],
+  ['TRUSS_CLI_PATH', 'truss executable (default: the provisioned one)'],
+];
+
+const exitCodesHelp = `
 
 Exit codes: 0 promoted and verified, 1 other failure, 2 bad input (nothing started),
 3 rejected by validation or approval, 4 build or deploy failed, 5 promotion failed (reverted).`;
@@ -38,7 +37,10 @@ export function registerDeploy(program: Command): void {
     .option('--cleanup', 'deactivate a rejected candidate')
     .option('--no-wait', 'return once the candidate is pushed; the release continues on the workers')
     .option('--json', 'print one JSON result on stdout (progress goes to stderr)')
-    .addHelpText('after', environmentHelp)
+    .addHelpText(
+      'after',
+      environmentHelp('Environment:', [...temporalEnvironment, ...deployEnvironment]) + exitCodesHelp,
+    )
     .action(async (trussDir: string, options: unknown) => {
       process.exitCode = await runDeploy(trussDir, options);
     });

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { environmentAttribute, modelAttribute, stageAttribute } from '../../workflows/search-attributes';
 import { createOutput } from '../output';
-import { connectClient, temporalSettingsFromEnv } from '../temporal-connection';
+import { connectClient } from '../../temporal/connect';
+import { temporalSettingsFromEnv } from '../../temporal/settings';
 import { workflowUiUrl } from '../ui-link';
 import { UsageError } from '../usage-error';
 

@@ -9,7 +9,8 @@ import { createOutput } from '../output';
 import { queryProgress } from '../progress-query';
 import { describeRelease } from '../release-handle';
 import { resolveReleaseRef } from '../release-id';
-import { connectClient, temporalSettingsFromEnv } from '../temporal-connection';
+import { connectClient } from '../../temporal/connect';
+import { temporalSettingsFromEnv } from '../../temporal/settings';
 import { workflowUiUrl } from '../ui-link';
 import { UsageError } from '../usage-error';
 

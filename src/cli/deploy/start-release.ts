@@ -11,7 +11,7 @@ import {
   stageAttribute,
 } from '../../workflows/search-attributes';
 import { describeRelease, waitUntilClosed } from '../release-handle';
-import type { TemporalSettings } from '../temporal-connection';
+import type { TemporalSettings } from '../../temporal/settings';
 import { workflowUiUrl } from '../ui-link';
 import { UsageError } from '../usage-error';
 import type { ReleasePlan } from './plan';

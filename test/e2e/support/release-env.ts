@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { prepareTrussEnvironment, trussRemoteName } from '../../../src/emulator/push/truss-env';
 import { projectRoot } from '../../../src/tools/paths';
+import { loadWorkerConfig } from '../../../src/worker/config';
 import { runWorker, type RunningWorker } from '../../../src/worker/run-worker';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { temporalAddress, uniqueId } from '../../support/temporal';
@@ -31,15 +32,14 @@ export async function startReleaseEnvironment(): Promise<ReleaseEnvironment> {
   );
   const taskQueue = uniqueId('fleet');
   const worker = await runWorker(
-    {
-      temporalAddress: temporalAddress(),
-      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
-      taskQueue,
-      temporalAuth: { kind: 'none' },
-      basetenApiKey: emulator.emulator.apiKey,
-      basetenApiUrl: emulator.emulator.managementUrl,
-      basetenInferenceUrl: emulator.emulator.inferenceUrl,
-    },
+    loadWorkerConfig({
+      TEMPORAL_ADDRESS: temporalAddress(),
+      TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE,
+      BASETEN_CD_TASK_QUEUE: taskQueue,
+      BASETEN_API_KEY: emulator.emulator.apiKey,
+      BASETEN_API_URL: emulator.emulator.managementUrl,
+      BASETEN_INFERENCE_URL: emulator.emulator.inferenceUrl,
+    }),
     { poll: { initialMs: 100, maxMs: 500 } },
   );
   let copies = 0;

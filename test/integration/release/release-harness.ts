@@ -6,6 +6,7 @@ import { validationSpecSchema } from '../../../src/validation/schema';
 import { progressQuery } from '../../../src/workflows/messages';
 import type { deployModel } from '../../../src/workflows/deploy';
 import type { DeployInput, ReleaseStage } from '../../../src/workflows/types';
+import { loadWorkerConfig } from '../../../src/worker/config';
 import { runWorker, type RunningWorker } from '../../../src/worker/run-worker';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../../support/temporal';
@@ -58,15 +59,14 @@ export async function startReleaseHarness(): Promise<ReleaseHarness> {
   const taskQueue = uniqueId('fleet');
   const pushTaskQueue = uniqueId('push');
   const fleet: RunningWorker = await runWorker(
-    {
-      temporalAddress: process.env.TEMPORAL_ADDRESS ?? '',
-      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
-      taskQueue,
-      temporalAuth: { kind: 'none' },
-      basetenApiKey: emu.emulator.apiKey,
-      basetenApiUrl: emu.emulator.managementUrl,
-      basetenInferenceUrl: emu.emulator.inferenceUrl,
-    },
+    loadWorkerConfig({
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
+      TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE,
+      BASETEN_CD_TASK_QUEUE: taskQueue,
+      BASETEN_API_KEY: emu.emulator.apiKey,
+      BASETEN_API_URL: emu.emulator.managementUrl,
+      BASETEN_INFERENCE_URL: emu.emulator.inferenceUrl,
+    }),
     { poll: { initialMs: 50, maxMs: 250 } },
   ).catch(async (err: unknown) => {
     await Promise.allSettled([emu.close(), temporal.close()]);

@@ -1,29 +1,34 @@
-import { loadWorkerConfig, WorkerConfigError } from '../../../src/worker/config';
+import { ConfigError } from '../../../src/config/env-schema';
+import { loadWorkerConfig } from '../../../src/worker/config';
 
 function problems(env: NodeJS.ProcessEnv): string[] {
   try {
     loadWorkerConfig(env);
   } catch (err) {
-    if (err instanceof WorkerConfigError) return err.problems;
+    if (err instanceof ConfigError) return err.problems;
     throw err;
   }
-  throw new Error('expected a WorkerConfigError');
+  throw new Error('expected a ConfigError');
 }
 
 describe('worker configuration from the environment', () => {
   it('needs only the Baseten API key; everything else has a default', () => {
     expect(loadWorkerConfig({ BASETEN_API_KEY: 'k-123' })).toEqual({
-      temporalAddress: 'localhost:7233',
-      namespace: 'default',
-      taskQueue: 'baseten-cd',
-      temporalAuth: { kind: 'none' },
+      temporal: {
+        address: 'localhost:7233',
+        namespace: 'default',
+        taskQueue: 'baseten-cd',
+        uiUrl: 'http://localhost:8233',
+        apiKey: undefined,
+        tls: undefined,
+      },
       basetenApiKey: 'k-123',
       basetenApiUrl: undefined,
       basetenInferenceUrl: undefined,
     });
   });
 
-  it('reads Temporal Cloud and Baseten settings, treating blank variables as unset', () => {
+  it('reads the Temporal settings the CLI reads, and the Baseten ones, treating blank variables as unset', () => {
     const config = loadWorkerConfig({
       BASETEN_API_KEY: ' k-123 ',
       TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233',
@@ -34,22 +39,14 @@ describe('worker configuration from the environment', () => {
       BASETEN_INFERENCE_URL: 'http://127.0.0.1:8880/inference/{model_id}',
     });
     expect(config).toMatchObject({
-      temporalAddress: 'ns.acct.tmprl.cloud:7233',
-      namespace: 'ns.acct',
-      taskQueue: 'baseten-cd',
-      temporalAuth: { kind: 'apiKey', apiKey: 'tk' },
+      temporal: { address: 'ns.acct.tmprl.cloud:7233', namespace: 'ns.acct', taskQueue: 'baseten-cd', apiKey: 'tk' },
       basetenApiKey: 'k-123',
+      basetenApiUrl: 'http://127.0.0.1:8880',
       basetenInferenceUrl: 'http://127.0.0.1:8880/inference/{model_id}',
     });
   });
 
-  it('reads mTLS certificate and key paths', () => {
-    expect(
-      loadWorkerConfig({ BASETEN_API_KEY: 'k', TEMPORAL_TLS_CERT: '/c.pem', TEMPORAL_TLS_KEY: '/k.pem' }).temporalAuth,
-    ).toEqual({ kind: 'mtls', certPath: '/c.pem', keyPath: '/k.pem' });
-  });
-
-  it('names every bad or missing variable, one line each', () => {
+  it('names every bad or missing variable, Temporal and Baseten alike, one line each', () => {
     expect(
       problems({
         TEMPORAL_ADDRESS: 'no-port',
@@ -60,7 +57,7 @@ describe('worker configuration from the environment', () => {
       'TEMPORAL_ADDRESS must be host:port, e.g. localhost:7233',
       'BASETEN_API_KEY is required (the Baseten API key)',
       'BASETEN_INFERENCE_URL must contain {model_id}, e.g. https://model-{model_id}.api.baseten.co',
-      'TEMPORAL_TLS_KEY is required with the other mTLS file',
+      'TEMPORAL_TLS_KEY is required with TEMPORAL_TLS_CERT (mTLS needs both files)',
     ]);
   });
 
