@@ -1,4 +1,5 @@
 import { BasetenClient, type BasetenClientOptions } from '../../../src/baseten';
+import { defaultAutoscaling, emulatorInstanceType } from '../../../src/emulator/state/defaults';
 import type { HttpTestServer } from '../../support/http-test-server';
 
 export const apiKey = 'sk-test-NEVER-LOG-ME-1234';
@@ -43,14 +44,8 @@ export const deployment = {
   region: null,
 };
 
-const autoscaling = {
-  min_replica: 0,
-  max_replica: 1,
-  autoscaling_window: 60,
-  scale_down_delay: 900,
-  concurrency_target: 1,
-  target_utilization_percentage: 70,
-};
+// Baseten's documented defaults, as the emulator answers them.
+const autoscaling = defaultAutoscaling();
 
 export const environment = {
   name: 'production',
@@ -61,13 +56,5 @@ export const environment = {
   in_progress_promotion: null,
   autoscaling_settings: autoscaling,
   promotion_settings: { promotion_cleanup_strategy: 'SCALE_TO_ZERO', rolling_deploy: false },
-  instance_type: {
-    id: '1x2',
-    name: '1x2',
-    memory_limit_mib: 2048,
-    millicpu_limit: 1000,
-    gpu_count: 0,
-    gpu_type: null,
-    gpu_memory_limit_mib: null,
-  },
+  instance_type: emulatorInstanceType,
 };
