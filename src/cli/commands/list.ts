@@ -1,28 +1,14 @@
 import type { Command } from 'commander';
-import { environmentAttribute, modelAttribute, stageAttribute } from '../../workflows/search-attributes';
 import { createOutput } from '../output';
+import { releaseRow, type ReleaseRow } from '../release-row';
 import { connectClient } from '../../temporal/connect';
 import { temporalSettingsFromEnv } from '../../temporal/settings';
-import { workflowUiUrl } from '../ui-link';
 import { UsageError } from '../usage-error';
 
 interface ListOptions {
   model?: string;
   limit: string;
   json?: boolean;
-}
-
-/** One row of `list --json`. */
-export interface ReleaseRow {
-  workflowId: string;
-  runId: string;
-  execution: string;
-  model?: string;
-  environment?: string;
-  stage?: string;
-  startTime: string;
-  closeTime?: string;
-  uiUrl: string;
 }
 
 /** The visibility query for releases, optionally of one model. */
@@ -51,18 +37,7 @@ export function registerList(program: Command): void {
       try {
         const rows: ReleaseRow[] = [];
         for await (const execution of temporal.client.workflow.list({ query, pageSize: limit })) {
-          const attributes = execution.typedSearchAttributes;
-          rows.push({
-            workflowId: execution.workflowId,
-            runId: execution.runId,
-            execution: execution.status.name,
-            model: attributes.get(modelAttribute),
-            environment: attributes.get(environmentAttribute),
-            stage: attributes.get(stageAttribute),
-            startTime: execution.startTime.toISOString(),
-            closeTime: execution.closeTime?.toISOString(),
-            uiUrl: workflowUiUrl(settings.uiUrl, settings.namespace, execution.workflowId, execution.runId),
-          });
+          rows.push(releaseRow(execution, settings));
           if (rows.length >= limit) break;
         }
         if (rows.length === 0) out.line('no releases');

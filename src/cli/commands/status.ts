@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
 import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { deployModel } from '../../workflows/deploy';
-import { environmentAttribute, modelAttribute, stageAttribute } from '../../workflows/search-attributes';
 import type { DeployResult, ReleaseProgress } from '../../workflows/types';
 import { describeProgress } from '../deploy/progress-format';
 import { summariseOutcome, releaseOutcome } from '../deploy/outcome';
 import { createOutput } from '../output';
 import { queryProgress } from '../progress-query';
 import { describeRelease } from '../release-handle';
+import { releaseRow, type ReleaseRow } from '../release-row';
 import { resolveReleaseRef } from '../release-id';
 import { connectClient } from '../../temporal/connect';
 import { temporalSettingsFromEnv } from '../../temporal/settings';
-import { workflowUiUrl } from '../ui-link';
 import { UsageError } from '../usage-error';
 
 interface StatusOptions {
@@ -19,20 +18,10 @@ interface StatusOptions {
   json?: boolean;
 }
 
-/** What `status --json` prints. */
-export interface ReleaseStatusView {
-  workflowId: string;
-  runId: string;
-  /** Temporal's execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT. */
-  execution: string;
-  model?: string;
-  environment?: string;
-  stage?: string;
-  startTime: string;
-  closeTime?: string;
+/** What `status --json` prints: the release's row plus, while it runs, its progress, and once closed, its result. */
+export interface ReleaseStatusView extends ReleaseRow {
   progress?: ReleaseProgress;
   result?: DeployResult;
-  uiUrl: string;
 }
 
 async function closedResult(
@@ -64,19 +53,10 @@ export function registerStatus(program: Command): void {
         const description = await describeRelease(temporal.client, workflowId);
         if (!description) throw new UsageError(`no release ${workflowId} (see \`baseten-cd list\`)`);
         const handle = temporal.client.workflow.getHandle(workflowId, description.runId);
-        const attributes = description.typedSearchAttributes;
         const view: ReleaseStatusView = {
-          workflowId,
-          runId: description.runId,
-          execution: description.status.name,
-          model: attributes.get(modelAttribute),
-          environment: attributes.get(environmentAttribute),
-          stage: attributes.get(stageAttribute),
-          startTime: description.startTime.toISOString(),
-          closeTime: description.closeTime?.toISOString(),
+          ...releaseRow(description, settings),
           progress: await queryProgress(handle),
           result: await closedResult(temporal.client, description),
-          uiUrl: workflowUiUrl(settings.uiUrl, settings.namespace, workflowId, description.runId),
         };
         out.line(`${workflowId}: ${view.execution} since ${view.closeTime ?? view.startTime}`);
         if (view.progress) out.line(`  ${describeProgress(view.progress)}`);
