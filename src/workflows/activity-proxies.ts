@@ -85,8 +85,14 @@ export const { promoteCandidate } = proxyActivities<FleetActivities>(promoteProf
 export const { describeProduction, deactivateDeployment } = proxyActivities<FleetActivities>(callProfile);
 export const { smokeTest } = proxyActivities<FleetActivities>(smokeProfile);
 
-/** The push activity runs on the CI job's own task queue, where the Truss source is. */
-export function pushActivity(taskQueue: string): (input: PushInput) => Promise<PushResult> {
-  return proxyActivities<{ pushCandidate(input: PushInput): Promise<PushResult> }>({ ...pushProfile, taskQueue })
-    .pushCandidate;
+/**
+ * The push activity runs on the CI job's own task queue, where the Truss source is. Only that job's `deploy`
+ * process polls it, so a push nobody picks up within `scheduleToStartMs` means the process is gone.
+ */
+export function pushActivity(taskQueue: string, scheduleToStartMs: number): (input: PushInput) => Promise<PushResult> {
+  return proxyActivities<{ pushCandidate(input: PushInput): Promise<PushResult> }>({
+    ...pushProfile,
+    taskQueue,
+    scheduleToStartTimeout: scheduleToStartMs,
+  }).pushCandidate;
 }

@@ -45,7 +45,7 @@ export async function failRelease(
     [`${failedStage}: ${cause.message}`, ...revertErrors.map((e) => `revert failed: ${e}`)].join('; ') +
       (reverted ? `; ${release.input.environment} reverted to ${release.facts.previousProductionDeploymentId}` : ''),
   );
-  if (isVerdict(err)) return release.finish('failed', { reason, failedStage, reverted });
+  if (isVerdict(err)) return release.finish('failed', { reason, failedStage, reverted, failureType: cause.type });
   release.enter('failed', reason);
   throw ApplicationFailure.create({
     message: reason,

@@ -1,18 +1,23 @@
-import { ActivityFailure, ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, TemporalFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import type { ReleaseFailureType } from '../activities/failures';
 
 /** Thrown by the workflow itself when production does not verify after a promotion. */
 export const verificationFailedType = 'VerificationFailedError';
 
+/** Thrown by the workflow itself when no `deploy` process picked the push up in time. */
+export const pushNotStartedType = 'PushNotStartedError';
+
 /**
  * Failure types that are verdicts about the candidate (it does not build, deploy or verify, or its Truss
- * is invalid): the release ends with a DeployResult. Anything else is an infrastructure problem.
+ * is invalid), or say the release cannot go on without its CI job: the release ends with a DeployResult.
+ * Anything else is an infrastructure problem.
  */
 const verdictTypes: ReadonlySet<string> = new Set<string>([
   'TrussConfigError',
   'DeploymentFailedError' satisfies ReleaseFailureType,
   'DeploymentTimeoutError' satisfies ReleaseFailureType,
   verificationFailedType,
+  pushNotStartedType,
 ]);
 
 /** The innermost failure: an activity failure is reported by what the activity threw. */
@@ -25,6 +30,15 @@ export function rootFailure(err: unknown): { type?: string; message: string } {
   }
   if (current instanceof Error) return { type: current.name, message: current.message };
   return { message: String(current) };
+}
+
+/** True for an activity that no worker picked up before its schedule-to-start timeout. */
+export function isNeverStarted(err: unknown): boolean {
+  return (
+    err instanceof ActivityFailure &&
+    err.cause instanceof TimeoutFailure &&
+    err.cause.timeoutType === TimeoutType.SCHEDULE_TO_START
+  );
 }
 
 export function isVerdict(err: unknown): boolean {

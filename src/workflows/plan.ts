@@ -10,6 +10,7 @@ export const defaultTimeouts: Required<ReleaseTimeouts> = {
   buildMs: 30 * 60_000,
   verifyMs: 10 * 60_000,
   prepareMs: 15 * 60_000,
+  pushScheduleToStartMs: 5 * 60_000,
 };
 
 export function releaseTimeouts(input: DeployInput): Required<ReleaseTimeouts> {

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import type { PushResult } from '../activities/push-types';
 import type { ValidationReport } from '../validation/report';
 import {
   awaitDeploymentActive,
@@ -8,9 +9,10 @@ import {
   smokeTest,
   validateCandidate,
 } from './activity-proxies';
-import { verificationFailedType } from './outcome';
+import { isNeverStarted, pushNotStartedType, verificationFailedType } from './outcome';
 import { candidateTarget, comparisonTarget, promotionVia, releaseTimeouts, smokeCheck } from './plan';
 import type { Release } from './release';
+import type { DeployInput } from './types';
 
 /** The candidate of a release once it exists: the model it belongs to and its deployment. */
 export interface Candidate {
@@ -21,14 +23,7 @@ export interface Candidate {
 /** Pushes the Truss (on the CI job's task queue) and waits until the new deployment is ACTIVE. */
 export async function pushAndBuild(release: Release): Promise<Candidate> {
   const { input } = release;
-  const pushed = await pushActivity(input.pushTaskQueue)({
-    trussDir: input.trussDir,
-    modelName: input.modelName,
-    candidate: input.candidate,
-    deploymentName: input.deploymentName,
-    labels: input.labels,
-    gitCommit: input.gitCommit,
-  });
+  const pushed = await push(input);
   release.note({ modelId: pushed.modelId, candidateDeploymentId: pushed.deploymentId });
   release.enter('building', `deployment ${pushed.deploymentId} of model ${pushed.modelId}`);
   const active = await awaitDeploymentActive({
@@ -38,6 +33,29 @@ export async function pushAndBuild(release: Release): Promise<Candidate> {
   });
   release.note({ candidateStatus: active.status });
   return { modelId: pushed.modelId, deploymentId: pushed.deploymentId };
+}
+
+/** Runs the push where the Truss is; a push no `deploy` process picks up in time ends the release. */
+async function push(input: DeployInput): Promise<PushResult> {
+  const waitMs = releaseTimeouts(input).pushScheduleToStartMs;
+  const pushCandidate = pushActivity(input.pushTaskQueue, waitMs);
+  try {
+    return await pushCandidate({
+      trussDir: input.trussDir,
+      modelName: input.modelName,
+      candidate: input.candidate,
+      deploymentName: input.deploymentName,
+      labels: input.labels,
+      gitCommit: input.gitCommit,
+    });
+  } catch (err) {
+    if (!isNeverStarted(err)) throw err;
+    throw ApplicationFailure.nonRetryable(
+      `nobody picked up the push on task queue ${input.pushTaskQueue} within ${Math.round(waitMs / 1000)} s: ` +
+        'the `baseten-cd deploy` process that hosts it is gone',
+      pushNotStartedType,
+    );
+  }
 }
 
 export async function validate(release: Release, candidate: Candidate): Promise<ValidationReport> {

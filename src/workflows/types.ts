@@ -36,6 +36,11 @@ export interface ReleaseTimeouts {
   verifyMs?: number;
   /** The previous production deployment is woken or activated before a revert. @unit ms @default 900_000 (15 min) */
   prepareMs?: number;
+  /**
+   * A worker of the push task queue (the `baseten-cd deploy` process) picks the push up. Past it, the release fails
+   * instead of waiting for a process that is gone. @unit ms @default 300_000 (5 min)
+   */
+  pushScheduleToStartMs?: number;
 }
 
 /** Argument of the `approve` and `reject` updates. */
@@ -81,6 +86,8 @@ export interface DeployResult {
   reason?: string;
   /** For status `failed`: which stage failed (build/deploy failures vs promotion failures map to different exit codes). */
   failedStage?: ReleaseStage;
+  /** For status `failed`: the type of the failure that ended the release (e.g. PushNotStartedError), when known. */
+  failureType?: string;
   /** True when production was reverted to the previous deployment. */
   reverted?: boolean;
   /** The approval gate's decision, when the release had one. */

@@ -1,4 +1,5 @@
 import { ExitCode } from '../exit-codes';
+import { pushNotStartedType } from '../../workflows/outcome';
 import type { DeployResult, ReleaseStage } from '../../workflows/types';
 
 const buildStages: readonly ReleaseStage[] = ['pushing', 'building'];
@@ -12,6 +13,8 @@ export function exitCodeFor(result: DeployResult): ExitCode {
     case 'rejected':
       return ExitCode.rejected;
     case 'failed':
+      // The CI job that hosts the push went away: nothing was built, so this is not a build failure.
+      if (result.failureType === pushNotStartedType) return ExitCode.failure;
       if (result.failedStage && buildStages.includes(result.failedStage)) return ExitCode.buildFailed;
       if (result.failedStage && promotionStages.includes(result.failedStage)) return ExitCode.promotionFailed;
       // An approval that timed out is a rejection by nobody: production was never touched.

@@ -6,6 +6,10 @@ describe('release outcome', () => {
     expect(exitCodeFor({ status: 'promoted' })).toBe(ExitCode.ok);
     expect(exitCodeFor({ status: 'rejected' })).toBe(ExitCode.rejected);
     expect(exitCodeFor({ status: 'failed', failedStage: 'pushing' })).toBe(ExitCode.buildFailed);
+    // A push nobody picked up (the deploy process is gone) built nothing: an ordinary failure, not a build failure.
+    expect(exitCodeFor({ status: 'failed', failedStage: 'pushing', failureType: 'PushNotStartedError' })).toBe(
+      ExitCode.failure,
+    );
     expect(exitCodeFor({ status: 'failed', failedStage: 'building' })).toBe(ExitCode.buildFailed);
     expect(exitCodeFor({ status: 'failed', failedStage: 'promoting', reverted: true })).toBe(ExitCode.promotionFailed);
     expect(exitCodeFor({ status: 'failed', failedStage: 'verifying', reverted: true })).toBe(ExitCode.promotionFailed);
