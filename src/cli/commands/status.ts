@@ -6,15 +6,10 @@ import { describeProgress } from '../deploy/progress-format';
 import { summariseOutcome, releaseOutcome } from '../deploy/outcome';
 import { createOutput } from '../output';
 import { queryProgress } from '../progress-query';
-import { describeRelease } from '../release-handle';
+import { releaseRefArguments, withNamedRelease, type ReleaseRefOptions } from '../named-release';
 import { releaseRow, type ReleaseRow } from '../release-row';
-import { resolveReleaseRef } from '../release-id';
-import { connectClient } from '../../temporal/connect';
-import { temporalSettingsFromEnv } from '../../temporal/settings';
-import { UsageError } from '../usage-error';
 
-interface StatusOptions {
-  environment: string;
+interface StatusOptions extends ReleaseRefOptions {
   json?: boolean;
 }
 
@@ -38,33 +33,25 @@ async function closedResult(
 }
 
 export function registerStatus(program: Command): void {
-  program
+  const command = program
     .command('status')
-    .description('show a release: stage, candidate, production, validation numbers, and its UI link')
-    .argument('<release-or-model>', 'a release id (release-<model>-<environment>) or a model name')
-    .option('--environment <name>', 'with a model name: the environment of the release', 'production')
+    .description('show a release: stage, candidate, production, validation numbers, and its UI link');
+  releaseRefArguments(command)
     .option('--json', 'print one JSON object')
     .action(async (ref: string, options: StatusOptions) => {
-      const workflowId = resolveReleaseRef(ref, options.environment);
-      const settings = temporalSettingsFromEnv();
       const out = createOutput(options.json ?? false);
-      const temporal = await connectClient(settings);
-      try {
-        const description = await describeRelease(temporal.client, workflowId);
-        if (!description) throw new UsageError(`no release ${workflowId} (see \`baseten-cd list\`)`);
-        const handle = temporal.client.workflow.getHandle(workflowId, description.runId);
+      await withNamedRelease(ref, options, async ({ client, settings, workflowId, description }) => {
+        const handle = client.workflow.getHandle(workflowId, description.runId);
         const view: ReleaseStatusView = {
           ...releaseRow(description, settings),
           progress: await queryProgress(handle),
-          result: await closedResult(temporal.client, description),
+          result: await closedResult(client, description),
         };
         out.line(`${workflowId}: ${view.execution} since ${view.closeTime ?? view.startTime}`);
         if (view.progress) out.line(`  ${describeProgress(view.progress)}`);
         if (view.result) out.line(`  ${summariseOutcome(releaseOutcome(view.result, view))}`);
         out.line(`  ${view.uiUrl}`);
         out.result(view);
-      } finally {
-        await temporal.close();
-      }
+      });
     });
 }
