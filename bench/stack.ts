@@ -1,0 +1,136 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createPushActivities } from '../src/activities/push';
+import { BasetenClient } from '../src/baseten/client';
+import { EmulatorControl } from '../src/emulator/control-client';
+import type { EmulatorLogger } from '../src/emulator/options';
+import { prepareTrussEnvironment, trussRemoteName } from '../src/emulator/push/truss-env';
+import { startEmulator, type Emulator } from '../src/emulator/server';
+import { startDevServer } from '../src/temporal/dev-server';
+import { trussCliPath } from '../src/tools/paths';
+import { loadWorkerConfig } from '../src/worker/config';
+import { runWorker } from '../src/worker/run-worker';
+
+/**
+ * The bench measures the pipeline's own work (truss CLI, model processes, validation, Temporal round trips),
+ * so the emulator's simulated phase delays (seconds by default, for a human watching) are cut to 50 ms, and
+ * the worker polls as often as the tests do instead of the spacing suited to minute-long Baseten builds.
+ */
+export const benchSettings = {
+  emulatorTimings: { buildMs: 50, deployMs: 50, wakeMs: 50, deactivateMs: 50 },
+  poll: { initialMs: 100, maxMs: 500 },
+  // Baseten documents 100 requests/s per management endpoint; the bench measures what the server can do.
+  rateLimits: { otherPerSecond: 1_000_000 },
+} as const;
+
+/** What the release benchmarks need on top of the emulator: Temporal, a fleet worker and a push worker. */
+export interface ReleaseRig {
+  client: Client;
+  fleetTaskQueue: string;
+  pushTaskQueue: string;
+}
+
+/** The emulator with what talks to it: its control client, a Baseten client, and truss's environment for it. */
+export interface EmulatorParts {
+  emulator: Emulator;
+  control: EmulatorControl;
+  baseten: BasetenClient;
+  trussEnv: Record<string, string>;
+}
+
+/** Everything a bench run started. `close` stops all of it, in reverse order, once (also from a signal). */
+export class BenchStack {
+  private readonly stops: Array<{ what: string; stop: () => Promise<void> }> = [];
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly workDir: string,
+    private readonly logger: EmulatorLogger,
+  ) {}
+
+  static async create(logger: EmulatorLogger): Promise<BenchStack> {
+    const stack = new BenchStack(await mkdtemp(path.join(tmpdir(), 'baseten-cd-bench-')), logger);
+    stack.onClose('work dir', () => rm(stack.workDir, { recursive: true, force: true }));
+    return stack;
+  }
+
+  private onClose(what: string, stop: () => Promise<void>): void {
+    this.stops.unshift({ what, stop });
+  }
+
+  /** The emulator (real Python model processes), with the truss CLI configured to push to it. */
+  async startEmulator(): Promise<EmulatorParts> {
+    const emulator = await startEmulator({
+      stateDir: path.join(this.workDir, 'emulator'),
+      timings: benchSettings.emulatorTimings,
+      rateLimits: benchSettings.rateLimits,
+      logger: this.logger,
+    });
+    this.onClose('emulator', () => emulator.close());
+    const baseten = new BasetenClient({
+      apiKey: emulator.apiKey,
+      managementUrl: emulator.managementUrl,
+      inferenceUrl: emulator.inferenceUrl,
+      maxRetries: 0,
+    });
+    const target = { port: emulator.port, apiKey: emulator.apiKey };
+    return {
+      emulator,
+      control: new EmulatorControl({ url: emulator.url, apiKey: emulator.apiKey }),
+      baseten,
+      trussEnv: await prepareTrussEnvironment(target, path.join(this.workDir, 'truss-home')),
+    };
+  }
+
+  /** A Temporal dev server, a fleet worker (runWorker) and a push worker running the real truss CLI. */
+  async startReleaseRig({ emulator, trussEnv }: EmulatorParts): Promise<ReleaseRig> {
+    const temporal = await startDevServer({ readyTimeoutMs: 120_000 });
+    this.onClose('Temporal dev server', () => temporal.stop());
+    const fleetTaskQueue = 'bench-fleet';
+    // Configured as `baseten-cd worker` is, from its environment variables.
+    const config = loadWorkerConfig({
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      BASETEN_CD_TASK_QUEUE: fleetTaskQueue,
+      BASETEN_API_KEY: emulator.apiKey,
+      BASETEN_API_URL: emulator.managementUrl,
+      BASETEN_INFERENCE_URL: emulator.inferenceUrl,
+    });
+    const fleet = await runWorker(config, { poll: benchSettings.poll, identity: 'bench-fleet' });
+    this.onClose('fleet worker', () => fleet.shutdown());
+
+    // What `baseten-cd deploy` hosts in a CI job: the push activity on the release's own task queue.
+    const pushTaskQueue = 'bench-push';
+    const pushConnection = await NativeConnection.connect({ address: temporal.address });
+    this.onClose('push worker connection', () => pushConnection.close());
+    const pushWorker = await Worker.create({
+      connection: pushConnection,
+      namespace: temporal.namespace,
+      taskQueue: pushTaskQueue,
+      activities: createPushActivities({ trussCliPath: trussCliPath(), remote: trussRemoteName, env: trussEnv }),
+      identity: 'bench-push',
+    });
+    const pushRun = pushWorker.run();
+    this.onClose('push worker', async () => {
+      if (pushWorker.getState() === 'RUNNING') pushWorker.shutdown();
+      await pushRun;
+    });
+
+    const connection = await Connection.connect({ address: temporal.address, connectTimeout: 10_000 });
+    this.onClose('Temporal client connection', () => connection.close());
+    return { client: new Client({ connection, namespace: temporal.namespace }), fleetTaskQueue, pushTaskQueue };
+  }
+
+  /** Stops everything started so far; a part that fails to stop is reported and the others still stop. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const { what, stop } of this.stops) {
+        await stop().catch((err: unknown) => console.error(`bench: stopping the ${what} failed: ${String(err)}`));
+      }
+    })();
+    return this.closing;
+  }
+}
