@@ -41,9 +41,13 @@ function step(text: string): void {
 
 /** Runs `baseten-cd deploy --json` as CI would, streaming its progress (stderr) and returning its result. */
 async function deploy(trussDir: string, env: NodeJS.ProcessEnv): Promise<ReleaseJson> {
-  const args = [cli, 'deploy', trussDir, '--validation', validationFile, '--label', 'source=demo', '--json'];
-  console.log(`  $ baseten-cd ${args.slice(1).join(' ')}`);
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['deploy', trussDir, '--validation', validationFile, '--label', 'source=demo', '--json'];
+  console.log(`  $ baseten-cd ${args.join(' ')}`);
+  // `--` ends Node's own options: everything after the script is baseten-cd's.
+  const child = spawn(process.execPath, ['--', cli, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   createInterface({ input: child.stderr }).on('line', (line) => console.log(`  │ ${line}`));

@@ -11,7 +11,6 @@ interface EmulatorCommandOptions {
   apiKey?: string;
   stateDir: string;
   envFile?: string;
-  writeEnv?: string;
 }
 
 function parsePort(value: string): number {
@@ -36,10 +35,8 @@ export function registerEmulator(program: Command): void {
     .option('--state-dir <dir>', 'where deployments and their Truss sources are kept', '.baseten-cd/emulator')
     .option(
       '--env-file <path>',
-      "write BASETEN_API_URL, BASETEN_INFERENCE_URL and BASETEN_API_KEY here (load with 'set -a; . PATH')",
+      "write the environment for `baseten-cd worker`, `baseten-cd deploy` and `truss push --remote local` here (load with 'set -a; . PATH; set +a')",
     )
-    // Node 20 itself consumes `--env-file` anywhere on the command line and exits when the file does not exist yet.
-    .option('--write-env <path>', 'the same as --env-file, for Node 20 (which claims --env-file for itself)')
     .addHelpText(
       'after',
       [
@@ -50,9 +47,10 @@ export function registerEmulator(program: Command): void {
         '(they come back scaled to zero). Stop it with Ctrl-C.',
         '',
         'Example:',
-        '  baseten-cd emulator --write-env .baseten-cd/emulator.env &',
+        '  baseten-cd emulator --env-file .baseten-cd/emulator.env &',
         '  set -a; . .baseten-cd/emulator.env; set +a',
-        '  baseten-cd worker',
+        '  baseten-cd worker &',
+        '  baseten-cd deploy examples/text-transform',
       ].join('\n'),
     )
     .action(async (options: EmulatorCommandOptions) => {
@@ -63,7 +61,7 @@ export function registerEmulator(program: Command): void {
           throw new UsageError(`--port ${port} is already in use (pick another, or 0 for a free one)`);
         throw err;
       });
-      const envFile = options.envFile ?? options.writeEnv;
+      const envFile = options.envFile;
       // The trussrc and truss's config home go next to the env file, so loading it is all truss needs.
       const trussDir = envFile ? path.dirname(path.resolve(envFile)) : path.join(emulator.stateDir, 'truss');
       const env = { ...emulatorEnv(emulator), ...(await prepareTrussEnvironment(emulator, trussDir)) };
@@ -75,7 +73,9 @@ export function registerEmulator(program: Command): void {
           `  inference:      ${emulator.inferenceUrl}/production/predict`,
           `  state:          ${emulator.stateDir}`,
           '',
-          envFile ? `Environment for a worker (also written to ${envFile}):` : 'Environment for a worker:',
+          envFile
+            ? `Environment for baseten-cd and truss (also written to ${envFile}):`
+            : 'Environment for baseten-cd and truss:',
           formatEnvFile(env)
             .trimEnd()
             .split('\n')

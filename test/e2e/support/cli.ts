@@ -19,7 +19,8 @@ const binPath = path.join(projectRoot, 'bin', 'baseten-cd.js');
 
 /** Starts `baseten-cd <args>` as a user would, with `env` added to this process's environment. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 240_000): RunningCli {
-  const child = spawn(process.execPath, [binPath, ...args], {
+  // `--` ends Node's own options, so an argument like --env-file reaches baseten-cd, not Node.
+  const child = spawn(process.execPath, ['--', binPath, ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

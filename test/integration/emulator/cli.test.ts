@@ -8,7 +8,10 @@ import { projectRoot } from '../../../src/tools/paths';
 const cli = path.join(projectRoot, 'bin', 'baseten-cd.js');
 
 test('baseten-cd emulator --port with a bad value prints one line and exits 2', () => {
-  const result = spawnSync(process.execPath, [cli, 'emulator', '--port', 'abc'], { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--', cli, 'emulator', '--port', 'abc'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   expect(result.status).toBe(2);
   expect(result.stderr.trim().split('\n')).toEqual([
     "baseten-cd: --port 'abc': expected 0..65535 (0 picks a free port)",
@@ -21,6 +24,7 @@ test('baseten-cd emulator writes an env file a worker can load, serves the API w
   const child = spawn(
     process.execPath,
     [
+      '--',
       cli,
       'emulator',
       '--port',
@@ -29,7 +33,7 @@ test('baseten-cd emulator writes an env file a worker can load, serves the API w
       'cli-key',
       '--state-dir',
       path.join(dir, 'state'),
-      '--write-env',
+      '--env-file',
       envFile,
     ],
     {

@@ -12,7 +12,7 @@ import { testTimeouts, textTransformDir, textTransformValidation } from './relea
 
 /** `baseten-cd worker` as an operator runs it, in its own process; resolves once it polls. */
 async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'baseten-cd.js'), 'worker'], {
+  const child = spawn(process.execPath, ['--', path.join(projectRoot, 'bin', 'baseten-cd.js'), 'worker'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
