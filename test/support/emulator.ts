@@ -6,7 +6,9 @@ import { EmulatorControl } from '../../src/emulator/control-client';
 import type { EmulatorOptions, RecordedResponse } from '../../src/emulator/options';
 import { startEmulator, type Emulator } from '../../src/emulator/server';
 import type { DeploymentStatus } from '../../src/emulator/state/types';
-import type { DeploymentV1 } from '../../src/emulator/state/views';
+import type { RequestLogEntry } from '../../src/emulator/control/request-log';
+import type { DeploymentV1, ModelV1 } from '../../src/emulator/state/views';
+import { waitFor } from './wait-for';
 
 /** Phases short enough for tests, long enough that pollers see every status. */
 export const fastTimings = { buildMs: 50, deployMs: 50, wakeMs: 50, deactivateMs: 50, loadTimeoutMs: 60_000 };
@@ -33,6 +35,10 @@ export interface TestEmulator {
     options?: { apiKey?: string | null; raw?: string },
   ): Promise<HttpResult>;
   getDeployment(modelId: string, deploymentId: string): Promise<DeploymentV1>;
+  /** The model's production deployment id, as the management API reports it. */
+  productionOf(modelId: string): Promise<string | null>;
+  /** Every promote call the emulator has received for the model (to check a release promoted exactly once). */
+  promoteCalls(modelId: string): Promise<RequestLogEntry[]>;
   /** Polls the management API until the deployment has `status`; fails early on a failure status it is not waiting for. */
   waitForStatus(
     modelId: string,
@@ -92,23 +98,36 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     return result.body as DeploymentV1;
   };
 
+  const productionOf = async (modelId: string) => {
+    const result = await call('GET', `/v1/models/${modelId}`);
+    if (result.status !== 200)
+      throw new Error(`GET model ${modelId}: HTTP ${result.status} ${JSON.stringify(result.body)}`);
+    return (result.body as ModelV1).production_deployment_id;
+  };
+
+  const promoteCalls = async (modelId: string) =>
+    (await control.requests({ method: 'POST', path: `/v1/models/${modelId}/` })).filter((r) =>
+      r.path.endsWith('/promote'),
+    );
+
   const waitForStatus: TestEmulator['waitForStatus'] = async (modelId, deploymentId, status, waitOptions = {}) => {
-    const deadline = Date.now() + (waitOptions.timeoutMs ?? 60_000);
     const seen: string[] = [];
-    for (;;) {
-      const dep = await getDeployment(modelId, deploymentId);
-      if (seen[seen.length - 1] !== dep.status) seen.push(dep.status);
-      if (dep.status === status) return dep;
-      if (failureStatuses.includes(dep.status) && !failureStatuses.includes(status)) {
-        const logs = await call('GET', `/v1/models/${modelId}/deployments/${deploymentId}/logs`);
-        throw new Error(
-          `deployment ${deploymentId} is ${dep.status}, not ${status} (saw ${seen.join(' → ')}): ${JSON.stringify(logs.body)}`,
-        );
-      }
-      if (Date.now() > deadline)
-        throw new Error(`deployment ${deploymentId} did not reach ${status} (saw ${seen.join(' → ')})`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    return waitFor(
+      () => `deployment ${deploymentId} to reach ${status} (saw ${seen.join(' → ')})`,
+      async () => {
+        const dep = await getDeployment(modelId, deploymentId);
+        if (seen[seen.length - 1] !== dep.status) seen.push(dep.status);
+        if (dep.status === status) return dep;
+        if (failureStatuses.includes(dep.status) && !failureStatuses.includes(status)) {
+          const logs = await call('GET', `/v1/models/${modelId}/deployments/${deploymentId}/logs`);
+          throw new Error(
+            `deployment ${deploymentId} is ${dep.status}, not ${status} (saw ${seen.join(' → ')}): ${JSON.stringify(logs.body)}`,
+          );
+        }
+        return undefined;
+      },
+      { timeoutMs: waitOptions.timeoutMs ?? 60_000, intervalMs: 20 },
+    );
   };
 
   return {
@@ -117,6 +136,8 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     responses,
     call,
     getDeployment,
+    productionOf,
+    promoteCalls,
     waitForStatus,
     async close() {
       await emulator.close();

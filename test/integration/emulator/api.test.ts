@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
-import { expectConformingResponses } from './openapi';
-import { echoModel, writeTruss } from './trusses';
+import { closeConforming } from './openapi';
+import { echoModel, writeTruss } from '../../support/trusses';
 
 let t: TestEmulator;
 let modelId: string;
@@ -18,10 +18,7 @@ beforeAll(async () => {
   await t.waitForStatus(modelId, deploymentId, 'ACTIVE');
 });
 
-afterAll(async () => {
-  expectConformingResponses(t.responses);
-  await t.close();
-});
+afterAll(() => closeConforming(t));
 
 /** What a client behind HTTP_PROXY sends: the absolute URL as the request target. */
 function viaProxy(method: string, absoluteUrl: string, body?: unknown): Promise<{ status: number; body: unknown }> {

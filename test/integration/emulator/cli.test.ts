@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 import { projectRoot } from '../../../src/tools/paths';
+import { tempDir } from '../../support/temp-dirs';
+import { waitFor } from '../../support/wait-for';
 
 const cli = path.join(projectRoot, 'bin', 'baseten-cd.js');
 
@@ -19,7 +20,7 @@ test('baseten-cd emulator --port with a bad value prints one line and exits 2', 
 });
 
 test('baseten-cd emulator writes an env file a worker can load, serves the API with that key, and stops cleanly on SIGTERM', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'emulator-cli-'));
+  const dir = tempDir('emulator-cli');
   const envFile = path.join(dir, 'emulator.env');
   const child = spawn(
     process.execPath,
@@ -45,11 +46,14 @@ test('baseten-cd emulator writes an env file a worker can load, serves the API w
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('BASETEN_API_KEY') || !existsSync(envFile)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`emulator did not start: ${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      () => `the emulator to start: ${output}`,
+      () => {
+        if (child.exitCode !== null) throw new Error(`emulator exited (${child.exitCode}) before starting: ${output}`);
+        return output.includes('BASETEN_API_KEY') && existsSync(envFile);
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
     const vars = Object.fromEntries(
       readFileSync(envFile, 'utf8')
         .trim()
@@ -66,6 +70,5 @@ test('baseten-cd emulator writes an env file a worker can load, serves the API w
   } finally {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    rmSync(dir, { recursive: true, force: true });
   }
 });

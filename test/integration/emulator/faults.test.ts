@@ -1,7 +1,8 @@
 import { EmulatorControlError } from '../../../src/emulator/control-client';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
-import { expectConformingResponses } from './openapi';
-import { echoModel, writeTruss } from './trusses';
+import { closeConforming } from './openapi';
+import { echoModel, writeTruss } from '../../support/trusses';
+import { waitFor } from '../../support/wait-for';
 
 let t: TestEmulator;
 
@@ -9,10 +10,7 @@ beforeAll(async () => {
   t = await startTestEmulator();
 });
 
-afterAll(async () => {
-  expectConformingResponses(t.responses);
-  await t.close();
-});
+afterAll(() => closeConforming(t));
 
 afterEach(async () => {
   await t.control.clearFaults();
@@ -25,17 +23,6 @@ async function activeDeployment(modelName: string) {
   await t.waitForStatus(model.id, deployment.id, 'ACTIVE');
   const predict = (body: unknown) => t.call('POST', `/inference/${model.id}/deployment/${deployment.id}/predict`, body);
   return { modelId: model.id, id: deployment.id, predict };
-}
-
-/** Polls the control endpoint until `check` holds (no fixed sleeps). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 test('a model error passes through as a 500 with its message, and mostly failing predictions make the deployment UNHEALTHY until it recovers', async () => {
@@ -61,9 +48,14 @@ test('the UNHEALTHY fault holds while the deployment keeps serving, and clearing
 test('a killed model process is restarted once; a second crash leaves the deployment FAILED', async () => {
   const dep = await activeDeployment('crashy');
   const firstPid = await t.control.killModelProcess(dep.id);
-  const restarted = await eventually(
-    () => t.control.deployment(dep.id),
-    (d) => d.status === 'ACTIVE' && d.pid !== null && d.pid !== firstPid,
+  let last: unknown;
+  const restarted = await waitFor(
+    () => `a new model process (last seen: ${JSON.stringify(last)})`,
+    async () => {
+      const d = await t.control.deployment(dep.id);
+      last = d;
+      return d.status === 'ACTIVE' && d.pid !== null && d.pid !== firstPid && d;
+    },
   );
   expect((await dep.predict('again')).body).toEqual({ echo: 'again' });
   expect(await t.control.killModelProcess(dep.id)).toBe(restarted.pid);

@@ -1,8 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
-import { expectConformingResponses } from './openapi';
-import { copyExample, echoModel, writeTruss } from './trusses';
+import { closeConforming } from './openapi';
+import { processExists } from '../../support/processes';
+import { copyExample, echoModel, writeTruss } from '../../support/trusses';
+import { waitFor } from '../../support/wait-for';
 
 let t: TestEmulator;
 
@@ -11,23 +13,24 @@ beforeAll(async () => {
   t = await startTestEmulator({ timings: { deployMs: 400, deactivateMs: 400 } });
 });
 
-afterAll(async () => {
-  expectConformingResponses(t.responses);
-  await t.close();
-});
+afterAll(() => closeConforming(t));
 
 test('a pushed deployment goes BUILDING → DEPLOYING → LOADING_MODEL → ACTIVE and serves the model', async () => {
   const { model, deployment } = await t.control.createDeployment({ trussDir: copyExample('text-transform') });
   expect(deployment).toMatchObject({ status: 'BUILDING', autoscaling_settings: null, name: 'deployment-1' });
   expect(model.name).toBe('text-transform');
   const seen: string[] = [];
-  for (;;) {
-    const dep = await t.getDeployment(model.id, deployment.id);
-    if (seen[seen.length - 1] !== dep.status) seen.push(dep.status);
-    if (dep.status === 'ACTIVE') break;
-    expect(['BUILDING', 'DEPLOYING', 'LOADING_MODEL']).toContain(dep.status);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(
+    () => `ACTIVE (saw ${seen.join(' → ')})`,
+    async () => {
+      const dep = await t.getDeployment(model.id, deployment.id);
+      if (seen[seen.length - 1] !== dep.status) seen.push(dep.status);
+      if (dep.status === 'ACTIVE') return true;
+      expect(['BUILDING', 'DEPLOYING', 'LOADING_MODEL']).toContain(dep.status);
+      return false;
+    },
+    { timeoutMs: 60_000, intervalMs: 10 },
+  );
   expect(seen.slice(0, 2)).toEqual(['BUILDING', 'DEPLOYING']);
   const active = await t.getDeployment(model.id, deployment.id);
   expect(active.autoscaling_settings).toMatchObject({ min_replica: 0, max_replica: 1, scale_down_delay: 900 });
@@ -116,7 +119,7 @@ test('deactivate goes DEACTIVATING → INACTIVE (not serving), and activate brin
   expect((await t.getDeployment(model.id, deployment.id)).status).toBe('DEACTIVATING');
   await t.waitForStatus(model.id, deployment.id, 'INACTIVE');
   expect((await t.control.deployment(deployment.id)).pid).toBeNull();
-  expect(processAlive(before.pid as number)).toBe(false);
+  expect(processExists(before.pid as number)).toBe(false);
   const refused = await t.call('POST', `/inference/${model.id}/production/predict`, 1);
   expect(refused.status).toBe(503);
   expect(refused.body).toMatchObject({ error_code: 'model_unavailable' });
@@ -143,12 +146,3 @@ test('a development deployment fills the model’s single dev slot; a second one
   const dev = await t.call('GET', `/v1/models/${first.model.id}/deployments/development`);
   expect(dev.body).toMatchObject({ id: second.deployment.id });
 });
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,6 +1,6 @@
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { conformanceProblems, expectConformingResponses } from './openapi';
-import { echoModel, writeTruss } from './trusses';
+import { echoModel, writeTruss } from '../../support/trusses';
 
 // Every other emulator test file also checks its own responses in afterAll; this one walks every
 // management endpoint the emulator serves, so each response shape is checked at least once.

@@ -4,6 +4,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { RecordedResponse } from '../../../src/emulator/options';
 import { projectRoot } from '../../../src/tools/paths';
+import type { TestEmulator } from '../../support/emulator';
 
 interface Operation {
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
@@ -93,4 +94,14 @@ export function conformanceProblems(r: RecordedResponse): string[] {
 export function expectConformingResponses(responses: RecordedResponse[]): void {
   const problems = responses.flatMap(conformanceProblems);
   expect(problems).toEqual([]);
+}
+
+/** Ends a test file's emulator: asserts every management response it gave conforms, and closes it either way. */
+export async function closeConforming(t: TestEmulator | undefined): Promise<void> {
+  if (!t) return; // beforeAll failed, and its error is the one to read
+  try {
+    expectConformingResponses(t.responses);
+  } finally {
+    await t.close();
+  }
 }

@@ -1,7 +1,7 @@
 import type { DeploymentV1, EnvironmentV1, ModelV1 } from '../../../src/emulator/state/views';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
-import { expectConformingResponses } from './openapi';
-import { echoModel, writeTruss } from './trusses';
+import { closeConforming } from './openapi';
+import { echoModel, writeTruss } from '../../support/trusses';
 
 let t: TestEmulator;
 
@@ -9,10 +9,7 @@ beforeAll(async () => {
   t = await startTestEmulator();
 });
 
-afterAll(async () => {
-  expectConformingResponses(t.responses);
-  await t.close();
-});
+afterAll(() => closeConforming(t));
 
 /** A model whose answers say which push they came from. */
 function trussAnswering(modelName: string, answer: string): string {

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
-import { expectConformingResponses } from './openapi';
-import { echoModel, writeTruss } from './trusses';
+import { closeConforming } from './openapi';
+import { echoModel, writeTruss } from '../../support/trusses';
+import { waitFor } from '../../support/wait-for';
 
 // Deployments here scale to zero after half a second idle, and wake slowly enough to see WAKING_UP.
 const options = { scaleToZeroAfterMs: 500, timings: { wakeMs: 300 } };
@@ -11,21 +12,20 @@ beforeAll(async () => {
   t = await startTestEmulator(options);
 });
 
-afterAll(async () => {
-  expectConformingResponses(t.responses);
-  await t.close();
-});
+afterAll(() => closeConforming(t));
 
 /** Records every status the deployment passes through until `until` is seen. */
 async function statusesUntil(modelId: string, deploymentId: string, until: string): Promise<string[]> {
   const seen: string[] = [];
-  const deadline = Date.now() + 60_000;
-  while (seen[seen.length - 1] !== until) {
-    if (Date.now() > deadline) throw new Error(`never reached ${until}: ${seen.join(' → ')}`);
-    const { status } = await t.getDeployment(modelId, deploymentId);
-    if (seen[seen.length - 1] !== status) seen.push(status);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(
+    () => `${until} (saw ${seen.join(' → ')})`,
+    async () => {
+      const { status } = await t.getDeployment(modelId, deploymentId);
+      if (seen[seen.length - 1] !== status) seen.push(status);
+      return status === until;
+    },
+    { timeoutMs: 60_000, intervalMs: 10 },
+  );
   return seen;
 }
 

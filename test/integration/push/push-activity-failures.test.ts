@@ -8,8 +8,10 @@ import type { PushInput } from '../../../src/activities/push-types';
 import { prepareTrussEnvironment } from '../../../src/emulator/push/truss-env';
 import { freePort } from '../../../src/temporal/dev-server';
 import { trussCliPath } from '../../../src/tools/paths';
-import { copyExample } from '../emulator/trusses';
-import { processAlive, quietActivityEnvironment, waitUntil } from './support';
+import { copyExample } from '../../support/trusses';
+import { processExists } from '../../support/processes';
+import { waitFor } from '../../support/wait-for';
+import { quietActivityEnvironment } from './support';
 
 const published = (trussDir: string): PushInput => ({ trussDir, candidate: { kind: 'published' } });
 
@@ -71,15 +73,15 @@ describe('push activity failures on the real truss CLI', () => {
 
       const running = env.run(pushCandidate, published(trussDir));
       const outcome = running.catch((err: unknown) => err);
-      await waitUntil('truss to reach the server', () => sockets.length > 0);
+      await waitFor('truss to reach the server', () => sockets.length > 0);
       const pid = beats[0]?.pid;
       expect(pid).toBeDefined();
-      expect(processAlive(pid as number)).toBe(true);
+      expect(processExists(pid as number)).toBe(true);
 
       env.cancel();
       expect(await outcome).toBeInstanceOf(CancelledFailure);
       // The activity settles only after truss has exited and been reaped.
-      expect(processAlive(pid as number)).toBe(false);
+      expect(processExists(pid as number)).toBe(false);
     });
   });
 });

@@ -7,7 +7,7 @@ import { prepareTrussEnvironment } from '../../../src/emulator/push/truss-env';
 import { trussCliPath } from '../../../src/tools/paths';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { uniqueId } from '../../support/temporal';
-import { copyExample } from '../emulator/trusses';
+import { copyExample } from '../../support/trusses';
 import { quietActivityEnvironment, runActivity, runCli } from './support';
 
 /** The push activity driving the real truss CLI (and SDK) against a real emulator. */

@@ -8,7 +8,7 @@ import type { DeploymentV1, ModelV1 } from '../../../src/emulator/state/views';
 import { trussCliPath } from '../../../src/tools/paths';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { uniqueId } from '../../support/temporal';
-import { copyExample } from '../emulator/trusses';
+import { copyExample } from '../../support/trusses';
 import { runCli } from './support';
 
 interface PrepareResponse {

@@ -6,7 +6,7 @@ import { prepareTrussEnvironment } from '../../../src/emulator/push/truss-env';
 import { trussCliPath } from '../../../src/tools/paths';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { uniqueId } from '../../support/temporal';
-import { copyExample } from '../emulator/trusses';
+import { copyExample } from '../../support/trusses';
 import { pushOutput, runCli } from './support';
 
 /** The unmodified truss CLI pushing to a real emulator, through nothing but a trussrc and environment variables. */

@@ -4,7 +4,7 @@ import { projectRoot } from '../../../src/tools/paths';
 import { loadValidationFile } from '../../../src/validation/load';
 import { runValidation } from '../../../src/validation/run';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
-import { copyExample } from '../emulator/trusses';
+import { copyExample } from '../../support/trusses';
 
 // The example validation files, run against the example Trusses served by real Python model processes
 // in the emulator, through the real client: what `baseten-cd deploy --validation` does on a candidate.

@@ -9,6 +9,7 @@ import { runValidation } from '../../../src/validation/run';
 import { validationSpecSchema } from '../../../src/validation/schema';
 import { clientFor, deployment } from '../baseten/fixtures';
 import { sendJson, startHttpTestServer, type HttpTestServer } from '../../support/http-test-server';
+import { waitFor } from '../../support/wait-for';
 
 const modelId = 'abc1d2ef';
 const candidate: InferenceTarget = { kind: 'deployment', deploymentId: 'cand1' };
@@ -70,14 +71,6 @@ function scriptBaseten(
     if (options.hangSamplesAfter !== undefined && candidatePredicts > options.hangSamplesAfter) return;
     answer(res, text, options.candidateDelayMs);
   });
-}
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 let server: HttpTestServer;
@@ -154,7 +147,7 @@ describe('validation against a real HTTP server through BasetenClient', () => {
     });
 
     // With a 600 ms heartbeat timeout the activity beats every 200 ms, though no progress is made.
-    await waitUntil(() => beats.length >= 3, 'three heartbeats during the held request');
+    await waitFor('three heartbeats during the held request', () => beats.length >= 3);
     expect(beats.slice(0, 3)).toEqual(Array(3).fill({ phase: 'warmup', done: 0, total: 1 }));
     release();
     expect((await running).passed).toBe(true);
@@ -172,7 +165,7 @@ describe('validation against a real HTTP server through BasetenClient', () => {
     );
 
     const hung = () => server.requests.filter((r) => r.path === candidatePath).length >= 2 + 4 + 4;
-    await waitUntil(hung, 'four latency samples in flight');
+    await waitFor('four latency samples in flight', hung);
     const cancelledAt = Date.now();
     env.cancel();
 

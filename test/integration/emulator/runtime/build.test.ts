@@ -8,19 +8,19 @@ import {
   type ModelProcess,
   type TrussConfig,
 } from '../../../../src/emulator/runtime';
-import { examplePath, removeTempDirs, tempDir, writeTruss } from './truss-fixtures';
+import { tempDir } from '../../../support/temp-dirs';
+import { examplePath, writeTrussFiles } from '../../../support/trusses';
 
 const running: ModelProcess[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.kill()));
 });
-afterAll(removeTempDirs);
 
 describe('the sentiment examples', () => {
   // One cache for the whole file, so pip installs vaderSentiment once per test run.
   let cacheDir: string;
   beforeAll(async () => {
-    cacheDir = await tempDir('cache');
+    cacheDir = tempDir('cache');
   });
 
   async function serve(name: string): Promise<ModelProcess> {
@@ -46,7 +46,7 @@ describe('the sentiment examples', () => {
   });
 
   it('shares the cached install with a requirements_file listing the same requirements', async () => {
-    const trussDir = await writeTruss({
+    const trussDir = writeTrussFiles({
       'config.yaml': 'model_name: from-file\nrequirements_file: requirements.txt\n',
       'requirements.txt': '# pinned for reproducible builds\nvaderSentiment==3.3.2\n',
       'model/model.py': 'class Model:\n    def predict(self, model_input):\n        return model_input\n',
@@ -85,7 +85,7 @@ describe('requirement builds', () => {
 
   it('builds nothing for a Truss without requirements', async () => {
     const trussDir = examplePath('text-transform');
-    const cacheDir = await tempDir('cache');
+    const cacheDir = tempDir('cache');
     const result = await buildModelEnvironment(trussDir, await readTrussConfig(trussDir), { cacheDir });
     expect(result).toEqual({ pythonPath: 'python3', cached: true });
     expect(await readdir(cacheDir)).toEqual([]);
@@ -93,7 +93,7 @@ describe('requirement builds', () => {
 
   it("fails with BuildError quoting pip's error when a requirement does not exist", async () => {
     const config: TrussConfig = { ...(await sentimentConfig()), requirements: ['vaderSentiment==999.0.0'] };
-    const cacheDir = await tempDir('cache');
+    const cacheDir = tempDir('cache');
     const error = await buildModelEnvironment(examplePath('sentiment'), config, { cacheDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildError);
     expect((error as BuildError).message).toMatch(/pip install failed \(exit 1\)/);
@@ -103,7 +103,7 @@ describe('requirement builds', () => {
 
   it('gives concurrent builds of the same requirements one complete install', async () => {
     const config = await sentimentConfig();
-    const cacheDir = await tempDir('cache');
+    const cacheDir = tempDir('cache');
     const builds = await Promise.all(
       [1, 2].map(() => buildModelEnvironment(examplePath('sentiment'), config, { cacheDir })),
     );
@@ -115,7 +115,7 @@ describe('requirement builds', () => {
 
   it('kills pip when the build is aborted and keeps no partial install', async () => {
     const config = await sentimentConfig();
-    const cacheDir = await tempDir('cache');
+    const cacheDir = tempDir('cache');
     const controller = new AbortController();
     const build = buildModelEnvironment(examplePath('sentiment'), config, {
       cacheDir,

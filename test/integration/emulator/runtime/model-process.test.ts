@@ -10,7 +10,9 @@ import {
   type ModelProcess,
   type StartModelProcessOptions,
 } from '../../../../src/emulator/runtime';
-import { copyExample, examplePath, processExists, removeTempDirs, waitFor, writeTruss } from './truss-fixtures';
+import { processExists } from '../../../support/processes';
+import { copyExample, examplePath, writeTrussFiles } from '../../../support/trusses';
+import { waitFor } from '../../../support/wait-for';
 
 const environment = { pythonPath: 'python3' };
 const running: ModelProcess[] = [];
@@ -25,7 +27,6 @@ async function start(trussDir: string, extra: Partial<StartModelProcessOptions> 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.kill()));
 });
-afterAll(removeTempDirs);
 
 describe('a running text-transform model', () => {
   it('answers predict through preprocess, predict and postprocess', async () => {
@@ -41,7 +42,7 @@ describe('a running text-transform model', () => {
     const logs: string[] = [];
     await start(examplePath('text-transform'), { onLog: (line) => logs.push(line) });
     // stderr and the stdout event stream are separate pipes, so the line may arrive just after "loaded".
-    await waitFor(() => logs.includes('text-transform loaded (hello from config.yaml)'), 'the load() print');
+    await waitFor('the load() print', () => logs.includes('text-transform loaded (hello from config.yaml)'));
   });
 
   it("turns the model's exception into a 500 with the error and the model's traceback", async () => {
@@ -69,7 +70,7 @@ describe('a running text-transform model', () => {
 
 describe('model start failures', () => {
   it('rejects with LoadError carrying the traceback when load() raises', async () => {
-    const trussDir = await writeTruss({
+    const trussDir = writeTrussFiles({
       'config.yaml': 'model_name: bad-load\n',
       'model/model.py': [
         'class Model:',
@@ -88,7 +89,7 @@ describe('model start failures', () => {
   });
 
   it('rejects with LoadError naming the exit and the last logs when the process dies during load', async () => {
-    const trussDir = await writeTruss({
+    const trussDir = writeTrussFiles({
       'config.yaml': 'model_name: dies\n',
       'model/model.py': [
         'import os, sys',
@@ -123,7 +124,7 @@ describe('model start failures', () => {
       const match = /^pid=(\d+)$/.exec(line);
       if (match?.[1]) pid = Number(match[1]);
     };
-    const trussDir = await writeTruss(slowLoad);
+    const trussDir = writeTrussFiles(slowLoad);
     await expect(start(trussDir, { loadTimeoutMs: 1500, onLog, onExit: (info) => exits.push(info) })).rejects.toThrow(
       /did not finish loading within 1500 ms/,
     );
@@ -142,7 +143,7 @@ describe('model start failures', () => {
         controller.abort();
       }
     };
-    const trussDir = await writeTruss(slowLoad);
+    const trussDir = writeTrussFiles(slowLoad);
     await expect(start(trussDir, { onLog, signal: controller.signal })).rejects.toThrow(
       new LoadError('model start was cancelled; the process was killed'),
     );
@@ -164,14 +165,14 @@ describe('model process exits', () => {
     const exits: ModelExitInfo[] = [];
     const proc = await start(examplePath('text-transform'), { onExit: (info) => exits.push(info) });
     process.kill(proc.pid, 'SIGKILL');
-    await waitFor(() => exits.length > 0, 'onExit');
+    await waitFor('onExit', () => exits.length > 0);
     expect(exits).toEqual([{ code: null, signal: 'SIGKILL', expected: false }]);
     expect(proc.alive).toBe(false);
     await expect(proc.predict({ text: 'hi' })).rejects.toBeInstanceOf(ModelProcessExitedError);
   });
 
   it('rejects an in-flight predict with ModelProcessExitedError when the model process dies mid-request', async () => {
-    const trussDir = await writeTruss({
+    const trussDir = writeTrussFiles({
       'config.yaml': 'model_name: crash-in-predict\n',
       'model/model.py': [
         'import os',
@@ -183,14 +184,14 @@ describe('model process exits', () => {
     const exits: ModelExitInfo[] = [];
     const proc = await start(trussDir, { onExit: (info) => exits.push(info) });
     await expect(proc.predict({})).rejects.toBeInstanceOf(ModelProcessExitedError);
-    await waitFor(() => exits.length > 0, 'onExit');
+    await waitFor('onExit', () => exits.length > 0);
     expect(exits).toEqual([{ code: 3, signal: null, expected: false }]);
   });
 });
 
 describe('model code variants', () => {
   it('serves the new code after model.py changes and the model is started again', async () => {
-    const trussDir = await copyExample('text-transform');
+    const trussDir = copyExample('text-transform');
     const before = await start(trussDir);
     expect((await before.predict({ text: 'a b' })).body).toMatchObject({ word_count: 2 });
     await before.kill();
@@ -203,7 +204,7 @@ describe('model code variants', () => {
   });
 
   it('runs async methods, collects generator output, and passes only the constructor arguments a model accepts', async () => {
-    const trussDir = await writeTruss({
+    const trussDir = writeTrussFiles({
       'config.yaml': [
         'model_name: variants',
         'secrets:',

@@ -1,13 +1,11 @@
 import path from 'node:path';
 import { readTrussConfig, TrussConfigError } from '../../../../src/emulator/runtime';
-import { examplePath, removeTempDirs, writeTruss } from '../../../integration/emulator/runtime/truss-fixtures';
+import { examplePath, writeTrussFiles } from '../../../support/trusses';
 
 const model = 'class Model:\n    def predict(self, model_input):\n        return model_input\n';
 
-afterAll(removeTempDirs);
-
 async function configError(files: Record<string, string>): Promise<TrussConfigError> {
-  const trussDir = await writeTruss(files);
+  const trussDir = writeTrussFiles(files);
   const error = await readTrussConfig(trussDir).catch((err: unknown) => err);
   expect(error).toBeInstanceOf(TrussConfigError);
   return error as TrussConfigError;
@@ -24,7 +22,7 @@ describe('readTrussConfig', () => {
   );
 
   it("applies truss's defaults for the model file and class", async () => {
-    const config = await readTrussConfig(await writeTruss({ 'config.yaml': '', 'model/model.py': model }));
+    const config = await readTrussConfig(writeTrussFiles({ 'config.yaml': '', 'model/model.py': model }));
     expect(config).toEqual({
       requirements: [],
       environmentVariables: {},
@@ -38,7 +36,7 @@ describe('readTrussConfig', () => {
   });
 
   it('honours a custom model module dir, file and class name', async () => {
-    const trussDir = await writeTruss({
+    const trussDir = writeTrussFiles({
       'config.yaml': 'model_module_dir: src\nmodel_class_filename: serve.py\nmodel_class_name: Sentiment\n',
       'src/serve.py': model,
     });
