@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { projectRoot } from '../../src/tools/paths';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../support/temporal';
+import { copyExample } from '../support/trusses';
 import { runCli } from './support/cli';
 
 /** Bad input must stop `deploy` before it starts anything: exit 2, one line naming the problem, no workflow. */
@@ -16,13 +15,11 @@ describe('baseten-cd deploy with bad input', () => {
 
   beforeAll(async () => {
     ctx = await connectTemporal();
-    dir = await mkdtemp(path.join(tmpdir(), 'deploy-input-'));
-    truss = path.join(dir, 'truss');
-    await cp(path.join(projectRoot, 'examples', 'text-transform'), truss, { recursive: true });
+    truss = copyExample('text-transform');
+    dir = path.dirname(truss);
     await writeFile(path.join(dir, 'bad-validation.yaml'), 'cases:\n  - name: x\n    inputt: {}\n');
   });
   afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
     await ctx?.close();
   });
 

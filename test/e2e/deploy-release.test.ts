@@ -1,11 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelV1 } from '../../src/emulator/state/views';
 import { projectRoot } from '../../src/tools/paths';
 import type { deployModel } from '../../src/workflows/deploy';
-import { progressQuery } from '../../src/workflows/messages';
-import { waitUntil } from '../integration/push/support';
+import { waitForStage } from '../support/release-stage';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../support/temporal';
+import { copyExample } from '../support/trusses';
 import { runCli, startCli, type CliRun } from './support/cli';
 import { startReleaseEnvironment, type ReleaseEnvironment } from './support/release-env';
 
@@ -41,11 +40,6 @@ describe('baseten-cd deploy (end to end)', () => {
   let firstCandidate: string;
   let modelId: string;
 
-  async function productionOf(id: string): Promise<string | null> {
-    const result = await env.emulator.call('GET', `/v1/models/${id}`);
-    return (result.body as ModelV1).production_deployment_id;
-  }
-
   beforeAll(async () => {
     ctx = await connectTemporal();
     env = await startReleaseEnvironment();
@@ -56,7 +50,7 @@ describe('baseten-cd deploy (end to end)', () => {
   });
 
   it('promotes a published candidate, verifies it, and reports it in one JSON object (exit 0)', async () => {
-    const truss = await env.copyExample('text-transform');
+    const truss = copyExample('text-transform');
     const args = ['deploy', truss, '--model-name', model, '--validation', exampleValidation, '--label', 'team=e2e'];
     const run = await runCli([...args, '--json'], env.cliEnv);
     const outcome = outcomeOf(run, 0);
@@ -71,7 +65,7 @@ describe('baseten-cd deploy (end to end)', () => {
     // Progress went to stderr: the UI link first, the validation numbers at the end.
     expect(run.stderr.split('\n')[0]).toContain(outcome.uiUrl);
     expect(run.stderr).toMatch(/validation: cases 3\/3 passed, p50 \d+ms, p95 \d+ms, error rate 0%/);
-    expect(await productionOf(outcome.modelId)).toBe(outcome.candidateDeploymentId);
+    expect(await env.emulator.productionOf(outcome.modelId)).toBe(outcome.candidateDeploymentId);
     firstCandidate = outcome.candidateDeploymentId;
     modelId = outcome.modelId;
   }, 300_000);
@@ -96,7 +90,7 @@ describe('baseten-cd deploy (end to end)', () => {
   }, 120_000);
 
   it('rejects a candidate that fails validation and leaves production alone (exit 3)', async () => {
-    const truss = await env.copyExample('text-transform');
+    const truss = copyExample('text-transform');
     const strict = path.join(env.workDir, 'expects-four-words.yaml');
     const text = await readFile(exampleValidation, 'utf8');
     await writeFile(strict, text.replace('{ path: word_count, equals: 3 }', '{ path: word_count, equals: 4 }'));
@@ -108,11 +102,11 @@ describe('baseten-cd deploy (end to end)', () => {
     expect(outcome.status).toBe('rejected');
     expect(outcome.reason).toContain('word_count');
     expect(outcome.validation?.passed).toBe(false);
-    expect(await productionOf(modelId)).toBe(firstCandidate);
+    expect(await env.emulator.productionOf(modelId)).toBe(firstCandidate);
   }, 300_000);
 
   it('reports a candidate whose build fails (exit 4)', async () => {
-    const truss = await env.copyExample('text-transform', (config) =>
+    const truss = copyExample('text-transform', (config) =>
       config.replace('requirements: []', 'requirements:\n  - baseten-cd-e2e-no-such-package==0.0.1'),
     );
     const outcome = outcomeOf(
@@ -124,21 +118,14 @@ describe('baseten-cd deploy (end to end)', () => {
   }, 300_000);
 
   it('refuses a second release while one runs, then reverts a promotion that fails verification (exit 5)', async () => {
-    const truss = await env.copyExample('text-transform');
+    const truss = copyExample('text-transform');
     const workflowId = `release-${model}-production`;
     const first = startCli(
       ['deploy', truss, '--model-name', model, '--validation', exampleValidation, '--approve-required', '--json'],
       env.cliEnv,
     );
     const handle = ctx.client.workflow.getHandle(workflowId);
-    const waiting = await waitUntil(
-      'the release to wait for approval',
-      async () => {
-        const progress = await handle.query(progressQuery).catch(() => undefined);
-        return progress?.stage === 'awaiting-approval' && progress;
-      },
-      240_000,
-    );
+    const waiting = await waitForStage(handle, 'awaiting-approval', 240_000);
     const runId = (await handle.describe()).runId;
 
     const second = await runCli(['deploy', truss, '--model-name', model], env.cliEnv);
@@ -159,7 +146,7 @@ describe('baseten-cd deploy (end to end)', () => {
     const outcome = outcomeOf(await first.done, 5);
     expect(outcome).toMatchObject({ status: 'failed', reverted: true, candidateDeploymentId: candidate });
     expect(outcome.productionDeploymentId).toBe(firstCandidate);
-    expect(await productionOf(modelId)).toBe(firstCandidate);
+    expect(await env.emulator.productionOf(modelId)).toBe(firstCandidate);
   }, 400_000);
 
   it('refuses to approve a release that is not running, in one line (exit 2)', async () => {
@@ -173,14 +160,10 @@ describe('baseten-cd deploy (end to end)', () => {
   it('shows a running release in status, and --supersede cancels it before starting the new one', async () => {
     const fresh = uniqueId('supersede');
     const workflowId = `release-${fresh}-production`;
-    const truss = await env.copyExample('text-transform');
+    const truss = copyExample('text-transform');
     const first = startCli(['deploy', truss, '--model-name', fresh, '--approve-required', '--json'], env.cliEnv);
     const handle = ctx.client.workflow.getHandle(workflowId);
-    await waitUntil(
-      'the first release to wait for approval',
-      async () => (await handle.query(progressQuery).catch(() => undefined))?.stage === 'awaiting-approval',
-      240_000,
-    );
+    await waitForStage(handle, 'awaiting-approval', 240_000);
     const status = await runCli(['status', workflowId, '--json'], env.cliEnv);
     expect(JSON.parse(status.stdout)).toMatchObject({
       workflowId,
@@ -205,7 +188,7 @@ describe('baseten-cd deploy (end to end)', () => {
   }, 400_000);
 
   it('returns after the push with --no-wait, and the release still completes', async () => {
-    const truss = await env.copyExample('text-transform');
+    const truss = copyExample('text-transform');
     const fresh = uniqueId('nowait');
     const run = await runCli(['deploy', truss, '--model-name', fresh, '--no-wait', '--json'], env.cliEnv);
     if (run.code !== 0) throw new Error(run.stderr);

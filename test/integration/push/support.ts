@@ -32,31 +32,6 @@ export function pushOutput(result: CliResult): { model_id: string; model_version
   return JSON.parse(result.stdout) as { model_id: string; model_version_id: string; is_draft: boolean };
 }
 
-/** Polls `check` every 50 ms until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitUntil<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Whether a process with this pid still exists. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** An activity environment that logs only errors (expected failures would otherwise flood the output). */
 export function quietActivityEnvironment(): MockActivityEnvironment {
   return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });

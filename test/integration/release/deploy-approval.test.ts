@@ -1,9 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { approveUpdate, progressQuery, rejectUpdate } from '../../../src/workflows/messages';
 import { decodedHistoryText, recordHistory } from './histories';
-import { startReleaseHarness, waitForStage, type ReleaseHarness } from './release-harness';
-
-type Model = { id: string; production_deployment_id: string | null };
+import { waitForStage } from '../../support/release-stage';
+import { startReleaseHarness, type ReleaseHarness } from './release-harness';
 
 describe('deployModel approval gate and revert', () => {
   let h: ReleaseHarness;
@@ -14,11 +13,6 @@ describe('deployModel approval gate and revert', () => {
     await h?.close();
   });
 
-  const model = async (modelId: string) => (await h.emu.call('GET', `/v1/models/${modelId}`)).body as Model;
-  const promoteCalls = async (modelId: string) =>
-    (await h.emu.control.requests({ method: 'POST', path: `/v1/models/${modelId}/` })).filter((r) =>
-      r.path.endsWith('/promote'),
-    );
   const gated = { approval: { required: true, timeoutMs: 60_000 } } as const;
 
   it('waits at the gate and promotes once approved', async () => {
@@ -27,13 +21,13 @@ describe('deployModel approval gate and revert', () => {
     await waitForStage(handle, 'awaiting-approval');
     const progress = await handle.query(progressQuery);
     expect(progress.approvalDeadline).toBeGreaterThan(Date.now());
-    expect((await model(previous.modelId)).production_deployment_id).toBe(previous.deploymentId);
+    expect(await h.emu.productionOf(previous.modelId)).toBe(previous.deploymentId);
 
     const decision = await handle.executeUpdate(approveUpdate, { args: [{ by: 'ana', reason: 'looks good' }] });
     expect(decision).toMatchObject({ approved: true, by: 'ana', reason: 'looks good' });
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'promoted', approval: { approved: true, by: 'ana' } });
-    expect((await model(previous.modelId)).production_deployment_id).toBe(result.candidateDeploymentId);
+    expect(await h.emu.productionOf(previous.modelId)).toBe(result.candidateDeploymentId);
   });
 
   it('refuses an approval sent before the release reaches the gate', async () => {
@@ -60,8 +54,8 @@ describe('deployModel approval gate and revert', () => {
       reason: 'rejected at the approval gate by ben: not during the freeze',
       approval: { approved: false, by: 'ben' },
     });
-    expect((await model(previous.modelId)).production_deployment_id).toBe(previous.deploymentId);
-    expect(await promoteCalls(previous.modelId)).toHaveLength(0);
+    expect(await h.emu.productionOf(previous.modelId)).toBe(previous.deploymentId);
+    expect(await h.emu.promoteCalls(previous.modelId)).toHaveLength(0);
   });
 
   it('ends as rejected when nobody decides before the gate times out', async () => {
@@ -71,7 +65,7 @@ describe('deployModel approval gate and revert', () => {
     ).result();
     expect(result).toMatchObject({ status: 'rejected', reason: 'not approved within 2 s' });
     expect(result.approval).toBeUndefined();
-    expect(await promoteCalls(previous.modelId)).toHaveLength(0);
+    expect(await h.emu.promoteCalls(previous.modelId)).toHaveLength(0);
   });
 
   it('reverts production to the previous deployment when the promoted candidate fails verification', async () => {
@@ -95,10 +89,10 @@ describe('deployModel approval gate and revert', () => {
     });
     expect(result.reason).toMatch(/HTTP 500, expected 200/);
     expect(result.reason).toMatch(new RegExp(`production reverted to ${previous.deploymentId}$`));
-    expect((await model(previous.modelId)).production_deployment_id).toBe(previous.deploymentId);
+    expect(await h.emu.productionOf(previous.modelId)).toBe(previous.deploymentId);
     expect((await h.emu.getDeployment(previous.modelId, previous.deploymentId)).status).toBe('ACTIVE');
     // Promoted once, reverted once.
-    expect(await promoteCalls(previous.modelId)).toHaveLength(2);
+    expect(await h.emu.promoteCalls(previous.modelId)).toHaveLength(2);
     await recordHistory(handle, 'verification-reverted');
   });
 

@@ -2,8 +2,6 @@ import { validationSpecSchema } from '../../../src/validation/schema';
 import { decodedHistoryText, recordHistory } from './histories';
 import { startReleaseHarness, type ReleaseHarness } from './release-harness';
 
-type Model = { id: string; production_deployment_id: string | null };
-
 describe('deployModel on a real Temporal server and the emulator', () => {
   let h: ReleaseHarness;
   beforeAll(async () => {
@@ -12,12 +10,6 @@ describe('deployModel on a real Temporal server and the emulator', () => {
   afterAll(async () => {
     await h?.close();
   });
-
-  const model = async (modelId: string) => (await h.emu.call('GET', `/v1/models/${modelId}`)).body as Model;
-  const promoteCalls = async (modelId: string) =>
-    (await h.emu.control.requests({ method: 'POST', path: `/v1/models/${modelId}/` })).filter((r) =>
-      r.path.endsWith('/promote'),
-    );
 
   it('promotes a published candidate and verifies that production serves it', async () => {
     const previous = await h.seed('tt-published');
@@ -32,8 +24,8 @@ describe('deployModel on a real Temporal server and the emulator', () => {
     expect(result.candidateDeploymentId).not.toBe(previous.deploymentId);
     expect(result.productionDeploymentId).toBe(result.candidateDeploymentId);
     expect(result.validation?.passed).toBe(true);
-    expect((await model(previous.modelId)).production_deployment_id).toBe(result.candidateDeploymentId);
-    expect(await promoteCalls(previous.modelId)).toHaveLength(1);
+    expect(await h.emu.productionOf(previous.modelId)).toBe(result.candidateDeploymentId);
+    expect(await h.emu.promoteCalls(previous.modelId)).toHaveLength(1);
     await recordHistory(handle, 'published-promoted');
   });
 
@@ -41,8 +33,8 @@ describe('deployModel on a real Temporal server and the emulator', () => {
     const result = await (await h.start()).result();
     expect(result.status).toBe('promoted');
     expect(result.previousProductionDeploymentId).toBeUndefined();
-    expect((await model(result.modelId ?? '')).production_deployment_id).toBe(result.candidateDeploymentId);
-    expect(await promoteCalls(result.modelId ?? '')).toHaveLength(0);
+    expect(await h.emu.productionOf(result.modelId ?? '')).toBe(result.candidateDeploymentId);
+    expect(await h.emu.promoteCalls(result.modelId ?? '')).toHaveLength(0);
   });
 
   it('promotes a development candidate: the promotion builds a new deployment, which becomes production', async () => {
@@ -53,8 +45,8 @@ describe('deployModel on a real Temporal server and the emulator', () => {
     expect(result.productionDeploymentId).toBeDefined();
     expect(result.productionDeploymentId).not.toBe(result.candidateDeploymentId);
     expect(result.productionDeploymentId).not.toBe(previous.deploymentId);
-    expect((await model(previous.modelId)).production_deployment_id).toBe(result.productionDeploymentId);
-    const promotes = await promoteCalls(previous.modelId);
+    expect(await h.emu.productionOf(previous.modelId)).toBe(result.productionDeploymentId);
+    const promotes = await h.emu.promoteCalls(previous.modelId);
     expect(promotes.map((r) => r.path)).toEqual([`/v1/models/${previous.modelId}/deployments/development/promote`]);
   });
 
@@ -65,8 +57,8 @@ describe('deployModel on a real Temporal server and the emulator', () => {
     ).result();
 
     expect(result.status).toBe('promoted');
-    expect((await model(previous.modelId)).production_deployment_id).toBe(result.candidateDeploymentId);
-    const promotes = await promoteCalls(previous.modelId);
+    expect(await h.emu.productionOf(previous.modelId)).toBe(result.candidateDeploymentId);
+    const promotes = await h.emu.promoteCalls(previous.modelId);
     expect(promotes.map((r) => r.path)).toEqual([`/v1/models/${previous.modelId}/environments/production/promote`]);
   });
 
@@ -84,8 +76,8 @@ describe('deployModel on a real Temporal server and the emulator', () => {
     expect(result.reason).toMatch(/^validation failed: .*word_count/);
     expect(result.reason).toMatch(/deactivated/);
     expect(result.validation?.passed).toBe(false);
-    expect((await model(previous.modelId)).production_deployment_id).toBe(previous.deploymentId);
-    expect(await promoteCalls(previous.modelId)).toHaveLength(0);
+    expect(await h.emu.productionOf(previous.modelId)).toBe(previous.deploymentId);
+    expect(await h.emu.promoteCalls(previous.modelId)).toHaveLength(0);
     await h.emu.waitForStatus(previous.modelId, result.candidateDeploymentId ?? '', 'INACTIVE');
     await recordHistory(handle, 'validation-rejected');
   });
@@ -100,7 +92,7 @@ describe('deployModel on a real Temporal server and the emulator', () => {
     expect(result.reason).toMatch(/BUILD_FAILED/);
     expect(result.reason).toMatch(/nosuchpackage/);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect((await model(previous.modelId)).production_deployment_id).toBe(previous.deploymentId);
+    expect(await h.emu.productionOf(previous.modelId)).toBe(previous.deploymentId);
   });
 
   it('never writes the Baseten API key into any workflow history', async () => {

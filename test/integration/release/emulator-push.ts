@@ -1,3 +1,4 @@
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { EmulatorControl } from '../../../src/emulator/control-client';
 import type { PushInput, PushResult } from '../../../src/activities/push-types';
 
@@ -20,4 +21,18 @@ export function createEmulatorPushActivities(control: EmulatorControl) {
       return { modelId: model.id, modelName: model.name, deploymentId: deployment.id, candidate };
     },
   };
+}
+
+/** A worker hosting the stand-in push activity on `taskQueue`, as `baseten-cd deploy` hosts the real one. */
+export function createEmulatorPushWorker(
+  connection: NativeConnection,
+  control: EmulatorControl,
+  taskQueue: string,
+): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue,
+    activities: createEmulatorPushActivities(control),
+  });
 }

@@ -1,16 +1,14 @@
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { projectRoot } from '../../../src/tools/paths';
 import { validationSpecSchema } from '../../../src/validation/schema';
-import { progressQuery } from '../../../src/workflows/messages';
 import type { deployModel } from '../../../src/workflows/deploy';
-import type { DeployInput, ReleaseStage } from '../../../src/workflows/types';
-import { loadWorkerConfig } from '../../../src/worker/config';
-import { runWorker, type RunningWorker } from '../../../src/worker/run-worker';
+import type { DeployInput } from '../../../src/workflows/types';
+import type { RunningWorker } from '../../../src/worker/run-worker';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
+import { startFleetWorker } from '../../support/fleet-worker';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../../support/temporal';
-import { createEmulatorPushActivities } from './emulator-push';
+import { createEmulatorPushWorker } from './emulator-push';
 
 export const textTransformDir = path.join(projectRoot, 'examples', 'text-transform');
 
@@ -31,6 +29,21 @@ export const textTransformValidation = validationSpecSchema.parse({
 export const testTimeouts = { buildMs: 60_000, verifyMs: 15_000, prepareMs: 60_000 };
 
 export type DeployHandle = WorkflowHandle<typeof deployModel>;
+
+/** A published release of the text-transform example with the test timeouts; `overrides` change any field. */
+export function releaseInput(pushTaskQueue: string, overrides: Partial<DeployInput> = {}): DeployInput {
+  return {
+    modelName: uniqueId('tt'),
+    environment: 'production',
+    candidate: { kind: 'published' },
+    trussDir: textTransformDir,
+    pushTaskQueue,
+    validation: textTransformValidation,
+    cleanupOnReject: false,
+    timeouts: testTimeouts,
+    ...overrides,
+  };
+}
 
 /**
  * Everything a release needs, for real: the Temporal dev server, a fleet worker started by runWorker with
@@ -58,26 +71,13 @@ export async function startReleaseHarness(): Promise<ReleaseHarness> {
   });
   const taskQueue = uniqueId('fleet');
   const pushTaskQueue = uniqueId('push');
-  const fleet: RunningWorker = await runWorker(
-    loadWorkerConfig({
-      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
-      TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE,
-      BASETEN_CD_TASK_QUEUE: taskQueue,
-      BASETEN_API_KEY: emu.emulator.apiKey,
-      BASETEN_API_URL: emu.emulator.managementUrl,
-      BASETEN_INFERENCE_URL: emu.emulator.inferenceUrl,
-    }),
-    { poll: { initialMs: 50, maxMs: 250 } },
-  ).catch(async (err: unknown) => {
+  const fleet: RunningWorker = await startFleetWorker(emu.emulator, taskQueue, {
+    poll: { initialMs: 50, maxMs: 250 },
+  }).catch(async (err: unknown) => {
     await Promise.allSettled([emu.close(), temporal.close()]);
     throw err;
   });
-  const pushWorker = await Worker.create({
-    connection: temporal.nativeConnection,
-    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
-    taskQueue: pushTaskQueue,
-    activities: createEmulatorPushActivities(emu.control),
-  });
+  const pushWorker = await createEmulatorPushWorker(temporal.nativeConnection, emu.control, pushTaskQueue);
   const pushRun = pushWorker.run();
   const handles: DeployHandle[] = [];
 
@@ -89,19 +89,8 @@ export async function startReleaseHarness(): Promise<ReleaseHarness> {
     validation: textTransformValidation,
     handles,
     async start(overrides = {}, workflowId = uniqueId('release')) {
-      const input: DeployInput = {
-        modelName: uniqueId('tt'),
-        environment: 'production',
-        candidate: { kind: 'published' },
-        trussDir: textTransformDir,
-        pushTaskQueue,
-        validation: textTransformValidation,
-        cleanupOnReject: false,
-        timeouts: testTimeouts,
-        ...overrides,
-      };
       const handle = await temporal.client.workflow.start<typeof deployModel>('deployModel', {
-        args: [input],
+        args: [releaseInput(pushTaskQueue, overrides)],
         taskQueue,
         workflowId,
       });
@@ -120,17 +109,4 @@ export async function startReleaseHarness(): Promise<ReleaseHarness> {
       await temporal.close();
     },
   };
-}
-
-/** Polls the progress query until the release reaches `stage` (no sleeping as synchronisation). */
-export async function waitForStage(handle: DeployHandle, stage: ReleaseStage, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: string | undefined;
-  for (;;) {
-    const progress = await handle.query(progressQuery).catch(() => undefined);
-    last = progress?.stage ?? last;
-    if (progress?.stage === stage) return;
-    if (Date.now() > deadline) throw new Error(`release did not reach ${stage} (last stage: ${last ?? 'none'})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
 import { projectRoot } from '../../../src/tools/paths';
 import type { deployModel } from '../../../src/workflows/deploy';
-import type { DeployInput } from '../../../src/workflows/types';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
+import { fleetWorkerEnv } from '../../support/fleet-worker';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../../support/temporal';
-import { createEmulatorPushActivities } from './emulator-push';
+import { waitFor } from '../../support/wait-for';
+import { createEmulatorPushWorker } from './emulator-push';
 import { decodedHistoryText } from './histories';
-import { testTimeouts, textTransformDir, textTransformValidation } from './release-harness';
+import { releaseInput, textTransformDir } from './release-harness';
 
 /** `baseten-cd worker` as an operator runs it, in its own process; resolves once it polls. */
 async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
@@ -60,20 +60,8 @@ describe('a worker crash in the middle of a release', () => {
   it('completes after a new worker takes over, and promotes exactly once', async () => {
     const taskQueue = uniqueId('fleet-crash');
     const pushTaskQueue = uniqueId('push-crash');
-    const workerEnv = {
-      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
-      TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-      BASETEN_CD_TASK_QUEUE: taskQueue,
-      BASETEN_API_KEY: emu.emulator.apiKey,
-      BASETEN_API_URL: emu.emulator.managementUrl,
-      BASETEN_INFERENCE_URL: emu.emulator.inferenceUrl,
-    };
-    const pushWorker = await Worker.create({
-      connection: temporal.nativeConnection,
-      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
-      taskQueue: pushTaskQueue,
-      activities: createEmulatorPushActivities(emu.control),
-    });
+    const workerEnv = fleetWorkerEnv(emu.emulator, taskQueue);
+    const pushWorker = await createEmulatorPushWorker(temporal.nativeConnection, emu.control, pushTaskQueue);
     await pushWorker.runUntil(async () => {
       const { model, deployment: seed } = await emu.control.createDeployment({
         trussDir: textTransformDir,
@@ -83,31 +71,17 @@ describe('a worker crash in the middle of a release', () => {
 
       const first = await startWorkerProcess(workerEnv);
       children.push(first.child);
-      const input: DeployInput = {
-        modelName: 'tt-crash',
-        environment: 'production',
-        candidate: { kind: 'published' },
-        trussDir: textTransformDir,
-        pushTaskQueue,
-        validation: textTransformValidation,
-        cleanupOnReject: false,
-        timeouts: testTimeouts,
-      };
       const handle = await temporal.client.workflow.start<typeof deployModel>('deployModel', {
-        args: [input],
+        args: [releaseInput(pushTaskQueue, { modelName: 'tt-crash' })],
         taskQueue,
         workflowId: uniqueId('release-crash'),
       });
 
-      const promotes = async () =>
-        (await emu.control.requests({ method: 'POST', path: `/v1/models/${model.id}/` })).filter((r) =>
-          r.path.endsWith('/promote'),
-        );
-      const deadline = Date.now() + 90_000;
-      while ((await promotes()).length === 0) {
-        if (Date.now() > deadline) throw new Error(`no promote call within 90 s; worker output:\n${first.output()}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitFor(
+        () => `a promote call; worker output:\n${first.output()}`,
+        async () => (await emu.promoteCalls(model.id)).length > 0,
+        { timeoutMs: 90_000, intervalMs: 20 },
+      );
       await stop(first.child, 'SIGKILL');
 
       const second = await startWorkerProcess(workerEnv);
@@ -116,9 +90,8 @@ describe('a worker crash in the middle of a release', () => {
 
       expect(result.status).toBe('promoted');
       expect(result.previousProductionDeploymentId).toBe(seed.id);
-      const production = (await emu.call('GET', `/v1/models/${model.id}`)).body as { production_deployment_id: string };
-      expect(production.production_deployment_id).toBe(result.candidateDeploymentId);
-      expect(await promotes()).toHaveLength(1);
+      expect(await emu.productionOf(model.id)).toBe(result.candidateDeploymentId);
+      expect(await emu.promoteCalls(model.id)).toHaveLength(1);
       const history = await handle.fetchHistory();
       // The crash is in the history: a workflow task or an activity attempt of the killed worker timed out.
       const timedOut = (history.events ?? []).filter(
