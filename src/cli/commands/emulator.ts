@@ -64,7 +64,12 @@ export function registerEmulator(program: Command): void {
       const envFile = options.envFile;
       // The trussrc and truss's config home go next to the env file, so loading it is all truss needs.
       const trussDir = envFile ? path.dirname(path.resolve(envFile)) : path.join(emulator.stateDir, 'truss');
-      const env = { ...emulatorEnv(emulator), ...(await prepareTrussEnvironment(emulator, trussDir)) };
+      const env = {
+        ...emulatorEnv(emulator),
+        ...(await prepareTrussEnvironment(emulator, trussDir)),
+        // `baseten-cd deploy` pushes to TRUSS_REMOTE: naming the emulator's remote makes the file all it needs.
+        TRUSS_REMOTE: trussRemoteName,
+      };
       if (envFile) await writeEnvFile(envFile, env);
       console.log(
         [

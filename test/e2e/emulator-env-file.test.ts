@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
+import path from 'node:path';
+import { request } from 'undici';
+import { projectRoot, trussCliPath } from '../../src/tools/paths';
+import { tempDir } from '../support/temp-dirs';
+import { temporalAddress, uniqueId } from '../support/temporal';
+import { waitFor } from '../support/wait-for';
+
+const bin = path.join(projectRoot, 'bin', 'baseten-cd.js');
+
+/** Runs `command` in bash after `set -a; . ENV_FILE; set +a`, with nothing else from this process's environment. */
+function fromLoadedEnvFile(envFile: string, command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+  const script = 'set -a; . "$1"; set +a; shift; exec "$@"';
+  const child = spawn('bash', ['-c', script, 'sh', envFile, command, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { child, output: () => output, exited };
+}
+
+describe('the env file written by `baseten-cd emulator --env-file`', () => {
+  const dir = tempDir('emulator-env-file');
+  const envFile = path.join(dir, 'env', 'emulator.env');
+  let emulator: ChildProcess;
+  let emulatorExited: Promise<number | null>;
+  let vars: Record<string, string>;
+
+  beforeAll(async () => {
+    // Run the launcher itself (its shebang), so Node does not take --env-file as its own option.
+    emulator = spawn(
+      bin,
+      [
+        'emulator',
+        '--port',
+        '0',
+        '--api-key',
+        'env-file-key',
+        '--state-dir',
+        path.join(dir, 'state'),
+        '--env-file',
+        envFile,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    emulator.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    emulator.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    emulatorExited = new Promise((resolve) => emulator.once('exit', resolve));
+    await waitFor(
+      () => `the emulator to write ${envFile}: ${output}`,
+      () => {
+        if (emulator.exitCode !== null) throw new Error(`emulator exited (${emulator.exitCode}): ${output}`);
+        return output.includes('TRUSS_REMOTE') && existsSync(envFile);
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+    vars = Object.fromEntries(
+      readFileSync(envFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => /^(\w+)='(.*)'$/.exec(line)?.slice(1) ?? []),
+    ) as Record<string, string>;
+  }, 90_000);
+
+  afterAll(async () => {
+    emulator?.kill('SIGTERM');
+    await emulatorExited;
+  });
+
+  it('holds what baseten-cd and truss need: the Baseten API, the truss remote and its proxy, TRUSS_REMOTE', () => {
+    const url = vars.BASETEN_API_URL;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(vars).toEqual({
+      BASETEN_API_URL: url,
+      BASETEN_INFERENCE_URL: `${url}/inference/{model_id}`,
+      BASETEN_API_KEY: 'env-file-key',
+      USER_TRUSSRC_PATH: path.join(dir, 'env', 'trussrc'),
+      HTTP_PROXY: url,
+      http_proxy: url,
+      NO_PROXY: '127.0.0.1',
+      no_proxy: '127.0.0.1',
+      TRUSS_NO_UPDATE_CHECK: '1',
+      XDG_CONFIG_HOME: path.join(dir, 'env', 'truss-config'),
+      TRUSS_REMOTE: 'local',
+    });
+  });
+
+  it('lets `truss push DIR --remote local` reach the emulator from a shell that loaded it', async () => {
+    const truss = path.join(dir, 'text-transform');
+    await cp(path.join(projectRoot, 'examples', 'text-transform'), truss, { recursive: true });
+    const name = uniqueId('env-file');
+    const push = fromLoadedEnvFile(envFile, trussCliPath(), ['push', truss, '--remote', 'local', '--model-name', name]);
+    expect(await push.exited).toBe(0);
+    const models = await request(`${vars.BASETEN_API_URL}/v1/models`, {
+      headers: { authorization: `Api-Key ${vars.BASETEN_API_KEY}` },
+      headersTimeout: 10_000,
+    });
+    const body = (await models.body.json()) as { models: { name: string }[] };
+    expect(body.models.map((m) => m.name)).toContain(name);
+  }, 180_000);
+
+  it('lets `baseten-cd worker` start from a shell that loaded it (the proxy variables leave Temporal alone)', async () => {
+    // localhost, not 127.0.0.1: NO_PROXY names only 127.0.0.1, so a client that honoured HTTP_PROXY would fail here.
+    const port = temporalAddress().split(':').pop() ?? '';
+    const taskQueue = uniqueId('env-file-fleet');
+    const worker = fromLoadedEnvFile(envFile, bin, ['worker'], {
+      TEMPORAL_ADDRESS: `localhost:${port}`,
+      BASETEN_CD_TASK_QUEUE: taskQueue,
+    });
+    try {
+      await waitFor(
+        () => `the worker to poll: ${worker.output()}`,
+        () => {
+          if (worker.child.exitCode !== null) throw new Error(`worker exited: ${worker.output()}`);
+          return worker.output().includes(`polling task queue ${taskQueue}`);
+        },
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
+    } finally {
+      worker.child.kill('SIGTERM');
+    }
+    expect(await worker.exited).toBe(0);
+  }, 90_000);
+});
