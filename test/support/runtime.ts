@@ -1,8 +1,9 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import { testLogger } from './test-logger';
 
-// Keep test output readable: only worker warnings and errors.
+// Keep test output readable: worker warnings and errors, less those the tests provoke on purpose.
 try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: testLogger });
 } catch {
   // Already installed in this module registry.
 }

@@ -9,6 +9,7 @@ import { runValidation } from '../../../src/validation/run';
 import { validationSpecSchema } from '../../../src/validation/schema';
 import { clientFor, deployment } from '../baseten/fixtures';
 import { sendJson, startHttpTestServer, type HttpTestServer } from '../../support/http-test-server';
+import { testLogger } from '../../support/test-logger';
 import { waitFor } from '../../support/wait-for';
 
 const modelId = 'abc1d2ef';
@@ -109,7 +110,7 @@ describe('validation against a real HTTP server through BasetenClient', () => {
 
   it('runs as the validateCandidate activity, heartbeating its progress', async () => {
     scriptBaseten(server, { candidateDelayMs: 5 });
-    const env = new MockActivityEnvironment();
+    const env = new MockActivityEnvironment(undefined, { logger: testLogger });
     const beats: ValidationProgress[] = [];
     env.on('heartbeat', (details: ValidationProgress) => beats.push(details));
     const { validateCandidate } = createValidateActivities({ inference: clientFor(server) });
@@ -135,7 +136,7 @@ describe('validation against a real HTTP server through BasetenClient', () => {
       if (server.requests.length === 2) await held;
       sendJson(res, 200, { label: 'positive', score: 0.9 });
     });
-    const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 600 });
+    const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 600 }, { logger: testLogger });
     const beats: ValidationProgress[] = [];
     env.on('heartbeat', (details: ValidationProgress) => beats.push(details));
     const { validateCandidate } = createValidateActivities({ inference: clientFor(server) });
@@ -156,7 +157,7 @@ describe('validation against a real HTTP server through BasetenClient', () => {
   it('stops promptly when the activity is cancelled, aborting the requests in flight', async () => {
     // The warm-up and the cases are answered; the first latency samples then hang forever.
     scriptBaseten(server, { candidateDelayMs: 5, hangSamplesAfter: 4 });
-    const env = new MockActivityEnvironment();
+    const env = new MockActivityEnvironment(undefined, { logger: testLogger });
     const { validateCandidate } = createValidateActivities({ inference: clientFor(server) });
     const running = env.run(validateCandidate, { modelId, candidate, production, spec });
     const outcome = running.then(
@@ -180,7 +181,7 @@ describe('validation against a real HTTP server through BasetenClient', () => {
 
   it('fails for good, without a retry, when the candidate cannot serve at all', async () => {
     scriptBaseten(server, { candidateDelayMs: 5, status: 'DEPLOY_FAILED' });
-    const env = new MockActivityEnvironment();
+    const env = new MockActivityEnvironment(undefined, { logger: testLogger });
     const { validateCandidate } = createValidateActivities({ inference: clientFor(server) });
     const err = await env.run(validateCandidate, { modelId, candidate, spec }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);

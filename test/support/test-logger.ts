@@ -1,0 +1,22 @@
+import { ApplicationFailure, type LogLevel, type LogMetadata } from '@temporalio/common';
+import { DefaultLogger } from '@temporalio/worker';
+
+/**
+ * Worker warnings the tests cause on purpose. A non-retryable ApplicationFailure is an activity's deliberate
+ * verdict (a build failed, a candidate was rejected): the workflow handles it and the test asserts on the
+ * outcome. Push workers host activities only, by design. Every other warning and error is still printed.
+ */
+function isExpected(message: string, meta: LogMetadata | undefined): boolean {
+  if (message === 'No workflows registered, not polling for workflow tasks') return true;
+  const error: unknown = meta?.error;
+  return message === 'Activity failed' && error instanceof ApplicationFailure && error.nonRetryable === true;
+}
+
+class TestLogger extends DefaultLogger {
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    if (!isExpected(message, meta)) super.log(level, message, meta);
+  }
+}
+
+/** Worker warnings and errors, less the expected ones above: the Runtime's logger in tests, and for mock activities. */
+export const testLogger = new TestLogger('WARN');
