@@ -4,7 +4,7 @@ import { ExitCode } from '../../../src/cli/exit-codes';
 import { loadWorkerConfig } from '../../../src/worker/config';
 import { runWorker, type RunningWorker } from '../../../src/worker/run-worker';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../../support/temporal';
-import { textTransformDir, textTransformValidation } from './release-harness';
+import { releaseInput } from './release-harness';
 
 // The push runs only in the `baseten-cd deploy` process that started the release. When that process is gone
 // before the push starts, nobody polls the push task queue: the release must end, not wait forever.
@@ -35,18 +35,7 @@ describe('a release whose push nobody picks up', () => {
     const handle = await temporal.client.workflow.start<typeof deployModel>('deployModel', {
       taskQueue,
       workflowId: uniqueId('release'),
-      args: [
-        {
-          modelName: uniqueId('tt'),
-          environment: 'production',
-          candidate: { kind: 'published' },
-          trussDir: textTransformDir,
-          pushTaskQueue,
-          validation: textTransformValidation,
-          cleanupOnReject: false,
-          timeouts: { pushScheduleToStartMs: 2_000 },
-        },
-      ],
+      args: [releaseInput(pushTaskQueue, { timeouts: { pushScheduleToStartMs: 2_000 } })],
     });
 
     const result = await handle.result();
