@@ -87,6 +87,7 @@ describe('the env file written by `baseten-cd emulator --env-file`', () => {
       http_proxy: url,
       NO_PROXY: '127.0.0.1',
       no_proxy: '127.0.0.1',
+      no_grpc_proxy: 'localhost,127.0.0.1',
       TRUSS_NO_UPDATE_CHECK: '1',
       XDG_CONFIG_HOME: path.join(dir, 'env', 'truss-config'),
       TRUSS_REMOTE: 'local',
@@ -128,5 +129,14 @@ describe('the env file written by `baseten-cd emulator --env-file`', () => {
       worker.child.kill('SIGTERM');
     }
     expect(await worker.exited).toBe(0);
+  }, 90_000);
+
+  it('lets the CLI reach Temporal from a shell that loaded it (its gRPC client does not go through the proxy)', async () => {
+    // grpc-js honours http_proxy; without no_grpc_proxy this would be tunnelled to the emulator and refused.
+    const port = temporalAddress().split(':').pop() ?? '';
+    const list = fromLoadedEnvFile(envFile, bin, ['list', '--json'], { TEMPORAL_ADDRESS: `localhost:${port}` });
+    expect(await list.exited).toBe(0);
+    // stdout (the JSON array) and stderr are interleaved here; the array is on a line of its own.
+    expect(list.output()).toMatch(/^\[/m);
   }, 90_000);
 });

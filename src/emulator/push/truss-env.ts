@@ -52,6 +52,9 @@ export function trussEnvironment(
     // Never `localhost`: requests matches NO_PROXY by suffix, which would bypass api.localhost too.
     NO_PROXY: '127.0.0.1',
     no_proxy: '127.0.0.1',
+    // The proxy is for truss only. grpc-js (the Temporal client of `baseten-cd deploy`) honours http_proxy
+    // too, and reads no_grpc_proxy before no_proxy, so loopback Temporal servers stay direct.
+    no_grpc_proxy: 'localhost,127.0.0.1',
     TRUSS_NO_UPDATE_CHECK: '1',
     // truss writes settings.toml under $XDG_CONFIG_HOME/truss on every push.
     XDG_CONFIG_HOME: files.configHome,
