@@ -88,14 +88,15 @@ export function generateApiKey(): string {
 }
 
 export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
-  const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'baseten-emulator-'));
+  // Absolute, because model processes and unpacked Trusses are started from other working directories.
+  const stateDir = path.resolve(options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'baseten-emulator-')));
   if (options.scaleToZeroAfterMs !== undefined && !(options.scaleToZeroAfterMs > 0))
     throw new Error(`scaleToZeroAfterMs must be a positive number of ms, got ${options.scaleToZeroAfterMs}`);
   return {
     port: options.port ?? 0,
     apiKey: options.apiKey ?? generateApiKey(),
     stateDir,
-    cacheDir: options.cacheDir ?? path.join(stateDir, 'envs'),
+    cacheDir: path.resolve(options.cacheDir ?? path.join(stateDir, 'envs')),
     timings: { ...defaultTimings, ...options.timings },
     scaleToZeroAfterMs: options.scaleToZeroAfterMs,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },

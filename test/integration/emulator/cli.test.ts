@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
+import { EmulatorControl } from '../../../src/emulator/control-client';
 import { projectRoot } from '../../../src/tools/paths';
 import { tempDir } from '../../support/temp-dirs';
 import { waitFor } from '../../support/wait-for';
@@ -72,3 +73,48 @@ test('baseten-cd emulator writes an env file a worker can load, serves the API w
     expect(await exited).toBe(0);
   }
 });
+
+test('baseten-cd emulator with its default (relative) state dir builds and serves a deployment', async () => {
+  // The default --state-dir is relative to the working directory; model processes run elsewhere, so it must be
+  // resolved before use (a relative one made every load() fail with DEPLOY_FAILED).
+  const cwd = tempDir('emulator-cli-cwd');
+  const child = spawn(process.execPath, ['--', cli, 'emulator', '--port', '0', '--api-key', 'cwd-key'], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const url = await waitFor(
+      () => `the emulator to start: ${output}`,
+      () => {
+        if (child.exitCode !== null) throw new Error(`emulator exited (${child.exitCode}) before starting: ${output}`);
+        return /BASETEN_API_URL='(http:\/\/127\.0\.0\.1:\d+)'/.exec(output)?.[1];
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+    expect(output).toContain(`state:          ${path.join(cwd, '.baseten-cd', 'emulator')}`);
+    const control = new EmulatorControl({ url, apiKey: 'cwd-key' });
+    const { model, deployment } = await control.createDeployment({
+      trussDir: path.join(projectRoot, 'examples', 'text-transform'),
+      modelName: 'cwd-check',
+    });
+    const status = await waitFor(
+      `deployment ${deployment.id} to finish deploying`,
+      async () => {
+        const response = await request(`${url}/v1/models/${model.id}/deployments/${deployment.id}`, {
+          headers: { authorization: 'Api-Key cwd-key' },
+        });
+        const { status } = (await response.body.json()) as { status: string };
+        return ['ACTIVE', 'DEPLOY_FAILED', 'BUILD_FAILED'].includes(status) ? status : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
+    expect(status).toBe('ACTIVE');
+  } finally {
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }
+}, 90_000);
