@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { request } from 'undici';
 import { projectRoot, trussCliPath } from '../../src/tools/paths';
+import { readEnvFile, startEmulatorCli, type EmulatorCli } from '../support/emulator-cli';
 import { tempDir } from '../support/temp-dirs';
 import { temporalAddress, uniqueId } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
@@ -27,52 +27,23 @@ function fromLoadedEnvFile(envFile: string, command: string, args: string[], ext
 describe('the env file written by `baseten-cd emulator --env-file`', () => {
   const dir = tempDir('emulator-env-file');
   const envFile = path.join(dir, 'env', 'emulator.env');
-  let emulator: ChildProcess;
-  let emulatorExited: Promise<number | null>;
+  let emulator: EmulatorCli;
   let vars: Record<string, string>;
 
   beforeAll(async () => {
-    // Run the launcher itself (its shebang), so Node does not take --env-file as its own option.
-    emulator = spawn(
-      bin,
-      [
-        'emulator',
-        '--port',
-        '0',
-        '--api-key',
-        'env-file-key',
-        '--state-dir',
-        path.join(dir, 'state'),
-        '--env-file',
-        envFile,
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    emulator.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    emulator.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    emulatorExited = new Promise((resolve) => emulator.once('exit', resolve));
-    await waitFor(
-      () => `the emulator to write ${envFile}: ${output}`,
-      () => {
-        if (emulator.exitCode !== null) throw new Error(`emulator exited (${emulator.exitCode}): ${output}`);
-        return output.includes('TRUSS_REMOTE') && existsSync(envFile);
-      },
-      { timeoutMs: 60_000, intervalMs: 50 },
-    );
-    vars = Object.fromEntries(
-      readFileSync(envFile, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => /^(\w+)='(.*)'$/.exec(line)?.slice(1) ?? []),
-    ) as Record<string, string>;
+    emulator = await startEmulatorCli([
+      '--api-key',
+      'env-file-key',
+      '--state-dir',
+      path.join(dir, 'state'),
+      '--env-file',
+      envFile,
+    ]);
+    vars = readEnvFile(envFile);
   }, 90_000);
 
   afterAll(async () => {
-    emulator?.kill('SIGTERM');
-    await emulatorExited;
+    await emulator?.stop();
   });
 
   it('holds what baseten-cd and truss need: the Baseten API, the truss remote and its proxy, TRUSS_REMOTE', () => {
