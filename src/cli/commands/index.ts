@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ExitCode } from '../exit-codes';
 import { registerApprove } from './approve';
 import { registerDeploy } from './deploy';
 import { registerEmulator } from './emulator';
@@ -24,7 +25,11 @@ export function registerCommands(program: Command): void {
       .command(usage)
       .description(`${description} [planned]`)
       .action(() => {
-        throw new Error(`${usage.split(' ')[0]} is not implemented yet`);
+        // Listed so `--help` shows where the tool is going; they need the production watcher, not built yet.
+        console.error(
+          `baseten-cd: ${usage.split(' ')[0]} is planned and not available yet (it needs the production watcher)`,
+        );
+        process.exitCode = ExitCode.failure;
       });
   }
 }
