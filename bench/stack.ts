@@ -6,7 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createPushActivities } from '../src/activities/push';
 import { BasetenClient } from '../src/baseten/client';
 import { EmulatorControl } from '../src/emulator/control-client';
-import type { EmulatorLogger } from '../src/emulator/options';
+import { fastTimings, type EmulatorLogger } from '../src/emulator/options';
 import { prepareTrussEnvironment, trussRemoteName } from '../src/emulator/push/truss-env';
 import { startEmulator, type Emulator } from '../src/emulator/server';
 import { startDevServer } from '../src/temporal/dev-server';
@@ -20,7 +20,7 @@ import { runWorker } from '../src/worker/run-worker';
  * the worker polls as often as the tests do instead of the spacing suited to minute-long Baseten builds.
  */
 export const benchSettings = {
-  emulatorTimings: { buildMs: 50, deployMs: 50, wakeMs: 50, deactivateMs: 50 },
+  emulatorTimings: fastTimings,
   poll: { initialMs: 100, maxMs: 500 },
   // Baseten documents 100 requests/s per management endpoint; the bench measures what the server can do.
   rateLimits: { otherPerSecond: 1_000_000 },

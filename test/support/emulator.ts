@@ -3,15 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
 import { EmulatorControl } from '../../src/emulator/control-client';
-import type { EmulatorOptions, RecordedResponse } from '../../src/emulator/options';
+import { fastTimings, type EmulatorOptions, type RecordedResponse } from '../../src/emulator/options';
 import { startEmulator, type Emulator } from '../../src/emulator/server';
 import type { DeploymentStatus } from '../../src/emulator/state/types';
 import type { RequestLogEntry } from '../../src/emulator/control/request-log';
 import type { DeploymentV1, ModelV1 } from '../../src/emulator/state/views';
 import { waitFor } from './wait-for';
 
-/** Phases short enough for tests, long enough that pollers see every status. */
-export const fastTimings = { buildMs: 50, deployMs: 50, wakeMs: 50, deactivateMs: 50, loadTimeoutMs: 60_000 };
+/** The emulator's fast phases, and a tighter load limit so a hung model fails a test within a minute. */
+const testTimings = { ...fastTimings, loadTimeoutMs: 60_000 };
 
 /** Shared across test files and runs, so a Truss's requirements are installed once per machine. */
 export const testCacheDir = path.join(os.tmpdir(), 'baseten-cd-test-envs');
@@ -60,7 +60,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     logger: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
     ...options,
     stateDir,
-    timings: { ...fastTimings, ...options.timings },
+    timings: { ...testTimings, ...options.timings },
     onResponse: (r) => {
       responses.push(r);
       options.onResponse?.(r);
