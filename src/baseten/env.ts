@@ -1,5 +1,10 @@
-/** Reads an environment variable: trimmed, and blank means unset (CI systems often export empty variables). */
+/** Trimmed, and blank means unset: CI systems often export empty variables. */
+export function blankToUndefined(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** Reads an environment variable through blankToUndefined. */
 export function readEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
+  return blankToUndefined(env[name]);
 }

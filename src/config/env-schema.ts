@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { blankToUndefined } from '../baseten/env';
 import { UsageError } from '../cli/usage-error';
 
 /** A variable a command reads, with what it is for (one line of a `--help` text). */
@@ -15,8 +16,7 @@ export class ConfigError extends UsageError {
   }
 }
 
-// Blank means unset: CI systems often export empty variables.
-const blankAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+const blankAsUnset = (v: unknown) => (typeof v === 'string' ? blankToUndefined(v) : undefined);
 
 export const optionalEnv = z.preprocess(blankAsUnset, z.string().optional());
 
