@@ -29,7 +29,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts'],
+    // Workflow code and the leaf modules it may import by value (src/common/: constants and pure helpers).
+    files: ['src/workflows/**/*.ts', 'src/common/**/*.ts'],
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': [
@@ -40,7 +41,7 @@ export default tseslint.config(
               name,
               message: 'Workflow code must be deterministic: no Node built-ins.',
             })),
-            ...['@temporalio/activity', '@temporalio/client', '@temporalio/worker', 'undici', 'yaml', 'ajv'].map(
+            ...['@temporalio/activity', '@temporalio/client', '@temporalio/worker', 'undici', 'yaml', 'ajv', 'zod'].map(
               (name) => ({
                 name,
                 message: 'Workflow code must not import I/O or worker-side libraries.',
@@ -49,9 +50,13 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['**/activities', '**/activities/**', '**/baseten', '**/baseten/**', '**/emulator/**'],
+              // Any project module outside src/workflows and src/common (activities, baseten, validation,
+              // emulator, cli, ...) may be imported for its types only: a value import would pull its code,
+              // and whatever it imports, into the deterministic sandbox.
+              group: ['../*', '../**', '!../common', '!../common/**', '!../workflows', '!../workflows/**'],
               allowTypeImports: true,
-              message: 'Import activities and clients into workflows as types only.',
+              message:
+                'Workflow code imports values only from @temporalio/workflow, @temporalio/common, src/workflows and src/common; everything else as types.',
             },
           ],
         },

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../src/cli/usage-error';
+import { UsageError } from '../src/common/usage-error';
 
 /** Every benchmark, in the order they run. */
 export const benchmarkNames = ['release', 'failed-build', 'validation', 'management'] as const;

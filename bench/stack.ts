@@ -11,8 +11,8 @@ import { prepareTrussEnvironment, trussRemoteName } from '../src/emulator/push/t
 import { startEmulator, type Emulator } from '../src/emulator/server';
 import { startDevServer } from '../src/temporal/dev-server';
 import { trussCliPath } from '../src/tools/paths';
-import { loadWorkerConfig } from '../src/worker/config';
-import { runWorker } from '../src/worker/run-worker';
+import { loadWorkerConfig } from '../src/fleet/config';
+import { runWorker } from '../src/fleet/run-worker';
 
 /**
  * The bench measures the pipeline's own work (truss CLI, model processes, validation, Temporal round trips),

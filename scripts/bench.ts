@@ -17,8 +17,8 @@ import { benchSdkLogger } from '../bench/sdk-logger';
 import { benchSettings, BenchStack } from '../bench/stack';
 import { formatTable } from '../bench/table';
 import { benchValidation } from '../bench/validation';
-import { ExitCode } from '../src/cli/exit-codes';
-import { UsageError } from '../src/cli/usage-error';
+import { ExitCode } from '../src/common/exit-codes';
+import { UsageError } from '../src/common/usage-error';
 import { projectRoot } from '../src/tools/paths';
 
 const baselineFile = path.join(projectRoot, 'bench', 'baseline.json');

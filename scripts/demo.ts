@@ -14,8 +14,8 @@ import { prepareTrussEnvironment, trussRemoteName } from '../src/emulator/push/t
 import { startEmulator, type Emulator } from '../src/emulator/server';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { projectRoot } from '../src/tools/paths';
-import { loadWorkerConfig } from '../src/worker/config';
-import { runWorker, type RunningWorker } from '../src/worker/run-worker';
+import { loadWorkerConfig } from '../src/fleet/config';
+import { runWorker, type RunningWorker } from '../src/fleet/run-worker';
 
 interface ReleaseJson {
   status: string;

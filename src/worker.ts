@@ -1,7 +1,7 @@
-import { ExitCode } from './cli/exit-codes';
+import { ExitCode } from './common/exit-codes';
 import { ConfigError } from './config/env-schema';
-import { loadWorkerConfig } from './worker/config';
-import { runWorker } from './worker/run-worker';
+import { loadWorkerConfig } from './fleet/config';
+import { runWorker } from './fleet/run-worker';
 
 /**
  * The fleet worker's entry point (`baseten-cd worker`, or `tsx src/worker.ts`). Temporal's Runtime turns

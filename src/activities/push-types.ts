@@ -1,4 +1,4 @@
-/** What kind of candidate a release pushes (see DESIGN.md, "Candidate kinds"). */
+/** What kind of candidate a release pushes (README, "Candidate kinds"). */
 export type CandidateKind = { kind: 'published' } | { kind: 'development' } | { kind: 'environment'; name: string };
 
 export interface PushInput {

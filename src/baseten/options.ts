@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { readEnv } from './env';
+import { readEnv } from '../config/env';
 import { BasetenConfigError } from './errors';
 
 /** Where retry notices go. Temporal's activity logger and `console` both fit. */

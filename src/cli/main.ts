@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
-import { ExitCode } from './exit-codes';
-import { UsageError } from './usage-error';
+import { ExitCode } from '../common/exit-codes';
+import { UsageError } from '../common/usage-error';
 import { registerCommands } from './commands';
 
 async function run(): Promise<void> {

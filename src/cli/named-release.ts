@@ -4,7 +4,7 @@ import { connectClient } from '../temporal/connect';
 import { temporalSettingsFromEnv, type TemporalSettings } from '../temporal/settings';
 import { describeRelease } from './release-handle';
 import { resolveReleaseRef } from './release-id';
-import { UsageError } from './usage-error';
+import { UsageError } from '../common/usage-error';
 
 /** The options of a command that names a release (see releaseRefArguments). */
 export interface ReleaseRefOptions {

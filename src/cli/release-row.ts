@@ -1,6 +1,6 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { environmentAttribute, modelAttribute, stageAttribute } from '../workflows/search-attributes';
-import { workflowUiUrl } from './ui-link';
+import { workflowUiUrl } from '../temporal/ui-link';
 
 /** What `list` and `status` report about any release run: one row of `list --json`. */
 export interface ReleaseRow {

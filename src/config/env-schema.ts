@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { blankToUndefined } from '../baseten/env';
-import { UsageError } from '../cli/usage-error';
+import { blankToUndefined } from './env';
+import { UsageError } from '../common/usage-error';
 
 /** A variable a command reads, with what it is for (one line of a `--help` text). */
 export type EnvDoc = readonly [name: string, what: string];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { splitAddress, temporalUiBaseUrl } from '../cli/ui-link';
+import { splitAddress, temporalUiBaseUrl } from './ui-link';
 import { httpUrlEnv, isSet, optionalEnv, parseEnv, type EnvDoc } from '../config/env-schema';
 
 /** TLS towards the Temporal frontend: file paths, read when connecting (see connect.ts). */

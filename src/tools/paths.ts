@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { readEnv } from '../config/env';
 
 /** The repository root (where package.json lives). */
 export const projectRoot = path.resolve(__dirname, '..', '..');
@@ -10,7 +11,7 @@ export const toolsDir = path.join(projectRoot, '.tools');
 const venvBin = path.join(toolsDir, 'venv', 'bin');
 
 function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+  for (const dir of (readEnv('PATH') ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, command);
     if (existsSync(candidate)) return candidate;
@@ -19,7 +20,7 @@ function onPath(command: string): string | undefined {
 }
 
 function resolveTool(envVar: string, command: string, hint: string, preferPath = false): string {
-  const explicit = process.env[envVar]?.trim();
+  const explicit = readEnv(envVar);
   if (explicit) return explicit;
   const local = path.join(venvBin, command);
   const candidates = preferPath ? [onPath(command), local] : [local, onPath(command)];

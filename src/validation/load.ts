@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { UsageError } from '../cli/usage-error';
+import { UsageError } from '../common/usage-error';
 import { validationSpecSchema, type ValidationSpec } from './schema';
 
 /**

@@ -2,7 +2,7 @@ import { ApplicationFailure, allHandlersFinished, condition, isCancellation, set
 import { ApprovalGate } from './approval';
 import { approvalReason, failRelease, rejectCandidate } from './endings';
 import { progressQuery } from './messages';
-import { inputProblem } from './plan';
+import { inputProblem } from './release-rules';
 import { Release } from './release';
 import { revertTo, type Compensation } from './revert';
 import { promote, pushAndBuild, recordProduction, settleDevelopmentPromotion, validate } from './steps';

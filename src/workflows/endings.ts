@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { deactivateDeployment } from './activity-proxies';
-import { isVerdict, oneLine, rootFailure } from './outcome';
+import { isVerdict, oneLine, rootFailure } from './verdicts';
 import type { Release } from './release';
 import { compensate, type Compensation } from './revert';
 import type { Candidate } from './steps';

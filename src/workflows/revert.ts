@@ -1,7 +1,7 @@
 import { log } from '@temporalio/workflow';
 import { prepareForTraffic, promoteCandidate } from './activity-proxies';
-import { rootFailure } from './outcome';
-import { releaseTimeouts, revertVia } from './plan';
+import { rootFailure } from './verdicts';
+import { releaseTimeouts, revertVia } from './release-rules';
 import type { Release } from './release';
 import { verifyServing } from './verify';
 

@@ -9,8 +9,8 @@ import {
   smokeTest,
   validateCandidate,
 } from './activity-proxies';
-import { isNeverStarted, pushNotStartedType, verificationFailedType } from './outcome';
-import { candidateTarget, comparisonTarget, promotionVia, releaseTimeouts, smokeCheck } from './plan';
+import { isNeverStarted, pushNotStartedType, verificationFailedType } from './verdicts';
+import { candidateTarget, comparisonTarget, promotionVia, releaseTimeouts, smokeCheck } from './release-rules';
 import type { Release } from './release';
 import type { DeployInput } from './types';
 

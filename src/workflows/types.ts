@@ -4,7 +4,7 @@ import type { ValidationReport } from '../validation/report';
 
 /**
  * Input of the deployModel workflow. Plain JSON, and never a secret: API keys live only in the
- * environment of the workers (see DESIGN.md, "Secrets never enter workflow inputs").
+ * environment of the workers (see docs/architecture.md, "Secrets").
  */
 export interface DeployInput {
   /** Model name (from config.yaml `model_name`, or --model-name). Part of the workflow id. */

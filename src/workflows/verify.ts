@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { verifyProduction } from './activity-proxies';
-import { verificationFailedType } from './outcome';
-import { environmentTarget, releaseTimeouts, smokeCheck } from './plan';
+import { verificationFailedType } from './verdicts';
+import { environmentTarget, releaseTimeouts, smokeCheck } from './release-rules';
 import type { Release } from './release';
 
 /**

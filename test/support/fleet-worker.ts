@@ -1,6 +1,6 @@
 import type { Emulator } from '../../src/emulator/server';
-import { loadWorkerConfig } from '../../src/worker/config';
-import { runWorker, type RunWorkerOptions, type RunningWorker } from '../../src/worker/run-worker';
+import { loadWorkerConfig } from '../../src/fleet/config';
+import { runWorker, type RunWorkerOptions, type RunningWorker } from '../../src/fleet/run-worker';
 import { temporalAddress } from './temporal';
 
 type BasetenEndpoints = Pick<Emulator, 'apiKey' | 'managementUrl' | 'inferenceUrl'>;

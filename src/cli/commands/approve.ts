@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { readEnv } from '../../baseten/env';
+import { readEnv } from '../../config/env';
 import { approveUpdate, rejectUpdate } from '../../workflows/messages';
 import { releaseRefArguments, withNamedRelease, type ReleaseRefOptions } from '../named-release';
 import { createOutput } from '../output';
-import { UsageError } from '../usage-error';
+import { UsageError } from '../../common/usage-error';
 
 interface ApproveOptions extends ReleaseRefOptions {
   reject?: boolean;

@@ -4,7 +4,7 @@ import { emulatorEnv, formatEnvFile, writeEnvFile } from '../../emulator/env-fil
 import { prepareTrussEnvironment, trussRemoteName } from '../../emulator/push/truss-env';
 import { generateApiKey } from '../../emulator/options';
 import { startEmulator } from '../../emulator/server';
-import { UsageError } from '../usage-error';
+import { UsageError } from '../../common/usage-error';
 
 interface EmulatorCommandOptions {
   port: string;

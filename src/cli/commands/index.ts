@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode } from '../exit-codes';
+import { ExitCode } from '../../common/exit-codes';
 import { registerApprove } from './approve';
 import { registerDeploy } from './deploy';
 import { registerEmulator } from './emulator';

@@ -3,7 +3,7 @@ import { createOutput } from '../output';
 import { releaseRow, type ReleaseRow } from '../release-row';
 import { connectClient } from '../../temporal/connect';
 import { temporalSettingsFromEnv } from '../../temporal/settings';
-import { UsageError } from '../usage-error';
+import { UsageError } from '../../common/usage-error';
 
 interface ListOptions {
   model?: string;

@@ -3,7 +3,7 @@ import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } f
 import type { deployModel } from '../../workflows/deploy';
 import type { DeployResult, ReleaseProgress } from '../../workflows/types';
 import { describeProgress } from '../deploy/progress-format';
-import { summariseOutcome, releaseOutcome } from '../deploy/outcome';
+import { summariseOutcome, releaseOutcome } from '../deploy/release-outcome';
 import { createOutput } from '../output';
 import { queryProgress } from '../progress-query';
 import { releaseRefArguments, withNamedRelease, type ReleaseRefOptions } from '../named-release';

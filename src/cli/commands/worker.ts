@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { reportWorkerError, run } from '../../worker';
 import { temporalEnvironment } from '../../temporal/settings';
-import { basetenEnvironment } from '../../worker/config';
+import { basetenEnvironment } from '../../fleet/config';
 import { environmentHelp } from '../env-help';
 
 export function registerWorker(program: Command): void {

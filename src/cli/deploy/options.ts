@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CandidateKind } from '../../activities/push-types';
 import { parseDuration } from '../../validation/duration';
-import { UsageError } from '../usage-error';
+import { UsageError } from '../../common/usage-error';
 
 /** Environment names as Baseten shows them (`production`, `staging`, ...). */
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;

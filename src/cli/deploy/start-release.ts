@@ -12,9 +12,9 @@ import {
 } from '../../workflows/search-attributes';
 import { describeRelease, waitUntilClosed } from '../release-handle';
 import type { TemporalSettings } from '../../temporal/settings';
-import { workflowUiUrl } from '../ui-link';
-import { UsageError } from '../usage-error';
-import type { ReleasePlan } from './plan';
+import { workflowUiUrl } from '../../temporal/ui-link';
+import { UsageError } from '../../common/usage-error';
+import type { ReleasePlan } from './plan-release';
 
 /** How long --supersede waits for the running release to finish its own cancellation (it may be reverting). */
 const supersedeTimeoutMs = 5 * 60_000;

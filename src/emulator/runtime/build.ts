@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readEnv } from '../../config/env';
 import { BuildError } from './errors';
 import { runCommand } from './run-command';
 import type { TrussConfig } from './truss-config';
@@ -80,7 +81,7 @@ export async function buildModelEnvironment(
   config: TrussConfig,
   options: BuildOptions,
 ): Promise<BuildResult> {
-  const pythonPath = options.pythonPath ?? (process.env.BASETEN_CD_PYTHON?.trim() || 'python3');
+  const pythonPath = options.pythonPath ?? readEnv('BASETEN_CD_PYTHON') ?? 'python3';
   const requirements = await requirementLines(trussDir, config);
   if (requirements.length === 0) return { pythonPath, cached: true };
 

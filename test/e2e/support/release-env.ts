@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { prepareTrussEnvironment, trussRemoteName } from '../../../src/emulator/push/truss-env';
-import type { RunningWorker } from '../../../src/worker/run-worker';
+import type { RunningWorker } from '../../../src/fleet/run-worker';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { startFleetWorker } from '../../support/fleet-worker';
 import { tempDir } from '../../support/temp-dirs';

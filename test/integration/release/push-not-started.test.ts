@@ -1,8 +1,8 @@
 import type { deployModel } from '../../../src/workflows/deploy';
-import { exitCodeFor } from '../../../src/cli/deploy/outcome';
-import { ExitCode } from '../../../src/cli/exit-codes';
-import { loadWorkerConfig } from '../../../src/worker/config';
-import { runWorker, type RunningWorker } from '../../../src/worker/run-worker';
+import { exitCodeFor } from '../../../src/cli/deploy/release-outcome';
+import { ExitCode } from '../../../src/common/exit-codes';
+import { loadWorkerConfig } from '../../../src/fleet/config';
+import { runWorker, type RunningWorker } from '../../../src/fleet/run-worker';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../../support/temporal';
 import { releaseInput } from './release-harness';
 

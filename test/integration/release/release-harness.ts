@@ -4,7 +4,7 @@ import { projectRoot } from '../../../src/tools/paths';
 import { validationSpecSchema } from '../../../src/validation/schema';
 import type { deployModel } from '../../../src/workflows/deploy';
 import type { DeployInput } from '../../../src/workflows/types';
-import type { RunningWorker } from '../../../src/worker/run-worker';
+import type { RunningWorker } from '../../../src/fleet/run-worker';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { startFleetWorker } from '../../support/fleet-worker';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../../support/temporal';

@@ -1,5 +1,5 @@
 import { parseCandidate, parseDeployOptions } from '../../../src/cli/deploy/options';
-import { UsageError } from '../../../src/cli/usage-error';
+import { UsageError } from '../../../src/common/usage-error';
 
 function usageMessage(raw: unknown): string {
   try {

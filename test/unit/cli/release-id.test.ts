@@ -1,5 +1,5 @@
 import { releaseWorkflowId, resolveReleaseRef } from '../../../src/cli/release-id';
-import { UsageError } from '../../../src/cli/usage-error';
+import { UsageError } from '../../../src/common/usage-error';
 
 describe('release ids', () => {
   it('derives one id per model and environment, safe for URLs and shells', () => {

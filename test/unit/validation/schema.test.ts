@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../../src/cli/usage-error';
+import { UsageError } from '../../../src/common/usage-error';
 import { projectRoot } from '../../../src/tools/paths';
 import { defaultValidationFromTruss, loadValidationFile, ValidationFileError } from '../../../src/validation/load';
 import { validationSpecSchema } from '../../../src/validation/schema';

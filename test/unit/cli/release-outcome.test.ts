@@ -1,5 +1,5 @@
-import { exitCodeFor, releaseOutcome, summariseOutcome } from '../../../src/cli/deploy/outcome';
-import { ExitCode } from '../../../src/cli/exit-codes';
+import { exitCodeFor, releaseOutcome, summariseOutcome } from '../../../src/cli/deploy/release-outcome';
+import { ExitCode } from '../../../src/common/exit-codes';
 
 describe('release outcome', () => {
   it('maps each way a release ends to its documented exit code', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { defaultValidationFromTruss, loadValidationFile } from '../../validation/load';
 import type { DeployInput } from '../../workflows/types';
 import { releaseWorkflowId } from '../release-id';
-import { UsageError } from '../usage-error';
+import { UsageError } from '../../common/usage-error';
 import { gitCommitOf } from './git-commit';
 import { defaultApprovalTimeoutMs, parseDeployOptions, type DeployOptions } from './options';
 import { readTrussDir } from './truss-dir';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../src/config/env-schema';
-import { loadWorkerConfig } from '../../../src/worker/config';
+import { loadWorkerConfig } from '../../../src/fleet/config';
 
 function problems(env: NodeJS.ProcessEnv): string[] {
   try {

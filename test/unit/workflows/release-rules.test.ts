@@ -8,7 +8,7 @@ import {
   releaseTimeouts,
   revertVia,
   smokeCheck,
-} from '../../../src/workflows/plan';
+} from '../../../src/workflows/release-rules';
 import type { DeployInput } from '../../../src/workflows/types';
 
 function deployInput(overrides: Partial<DeployInput> = {}): DeployInput {

@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
-import { isVerdict, oneLine, rootFailure, verificationFailedType } from '../../../src/workflows/outcome';
+import { isVerdict, oneLine, rootFailure, verificationFailedType } from '../../../src/workflows/verdicts';
 import { approvalReason } from '../../../src/workflows/endings';
 import { approvalRefusal } from '../../../src/workflows/approval';
 

@@ -1,5 +1,5 @@
-import { ExitCode } from '../exit-codes';
-import { pushNotStartedType } from '../../workflows/outcome';
+import { ExitCode } from '../../common/exit-codes';
+import { pushNotStartedType } from '../../workflows/verdicts';
 import type { DeployResult, ReleaseStage } from '../../workflows/types';
 
 const buildStages: readonly ReleaseStage[] = ['pushing', 'building'];

@@ -1,4 +1,4 @@
-import { splitAddress, temporalUiBaseUrl, workflowUiUrl } from '../../../src/cli/ui-link';
+import { splitAddress, temporalUiBaseUrl, workflowUiUrl } from '../../../src/temporal/ui-link';
 
 describe('Temporal UI links', () => {
   it('follows the dev-server convention of UI port = gRPC port + 1000', () => {
