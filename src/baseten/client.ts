@@ -39,6 +39,14 @@ export interface LogsQuery {
   endEpochMillis?: number;
 }
 
+/** Per-call options of a management or wake call. */
+export interface CallOptions {
+  /** This attempt's timeout. @default the client's timeoutMs @unit milliseconds */
+  timeoutMs?: number;
+  /** Aborts the call (an activity passes its cancellation signal, so a cancelled attempt stops its request). */
+  signal?: AbortSignal;
+}
+
 export interface PredictOptions {
   /** @default the client's predictTimeoutMs @unit milliseconds */
   timeoutMs?: number;
@@ -65,23 +73,24 @@ export class BasetenClient {
     this.transport = new Transport(this.options);
   }
 
-  async getModel(modelId: string): Promise<Model> {
-    return this.management('getModel', 'GET', `/v1/models/${seg(modelId, 'modelId')}`, modelSchema);
+  async getModel(modelId: string, options?: CallOptions): Promise<Model> {
+    return this.management('getModel', 'GET', `/v1/models/${seg(modelId, 'modelId')}`, modelSchema, undefined, options);
   }
 
   /** All models of the team, or only the one named `name` (an exact match). */
-  async listModels(query: { name?: string } = {}): Promise<Model[]> {
+  async listModels(query: { name?: string } = {}, options?: CallOptions): Promise<Model[]> {
     const path = `/v1/models${queryString({ name: query.name })}`;
-    return (await this.management('listModels', 'GET', path, modelsSchema)).models;
+    return (await this.management('listModels', 'GET', path, modelsSchema, undefined, options)).models;
   }
 
-  async listDeployments(modelId: string, query: { name?: string } = {}): Promise<Deployment[]> {
+  async listDeployments(modelId: string, query: { name?: string } = {}, options?: CallOptions): Promise<Deployment[]> {
     const path = `/v1/models/${seg(modelId, 'modelId')}/deployments${queryString({ name: query.name })}`;
-    return (await this.management('listDeployments', 'GET', path, deploymentsSchema)).deployments;
+    return (await this.management('listDeployments', 'GET', path, deploymentsSchema, undefined, options)).deployments;
   }
 
-  async getDeployment(modelId: string, deploymentId: DeploymentRef): Promise<Deployment> {
-    return this.management('getDeployment', 'GET', deploymentPath(modelId, deploymentId), deploymentSchema);
+  async getDeployment(modelId: string, deploymentId: DeploymentRef, options?: CallOptions): Promise<Deployment> {
+    const path = deploymentPath(modelId, deploymentId);
+    return this.management('getDeployment', 'GET', path, deploymentSchema, undefined, options);
   }
 
   /**
@@ -92,63 +101,84 @@ export class BasetenClient {
     modelId: string,
     deploymentId: DeploymentRef,
     body: PromoteRequest = {},
+    options?: CallOptions,
   ): Promise<Deployment> {
     const path = `${deploymentPath(modelId, deploymentId)}/promote`;
-    return this.management('promoteDeployment', 'POST', path, deploymentSchema, body);
+    return this.management('promoteDeployment', 'POST', path, deploymentSchema, body, options);
   }
 
-  async promoteToEnvironment(modelId: string, envName: string, body: PromoteToEnvironmentRequest): Promise<Deployment> {
+  async promoteToEnvironment(
+    modelId: string,
+    envName: string,
+    body: PromoteToEnvironmentRequest,
+    options?: CallOptions,
+  ): Promise<Deployment> {
     const path = `${environmentPath(modelId, envName)}/promote`;
-    return this.management('promoteToEnvironment', 'POST', path, deploymentSchema, body);
+    return this.management('promoteToEnvironment', 'POST', path, deploymentSchema, body, options);
   }
 
-  async listEnvironments(modelId: string): Promise<Environment[]> {
+  async listEnvironments(modelId: string, options?: CallOptions): Promise<Environment[]> {
     const path = `/v1/models/${seg(modelId, 'modelId')}/environments`;
-    return (await this.management('listEnvironments', 'GET', path, environmentsSchema)).environments;
+    return (await this.management('listEnvironments', 'GET', path, environmentsSchema, undefined, options))
+      .environments;
   }
 
-  async getEnvironment(modelId: string, envName: string): Promise<Environment> {
-    return this.management('getEnvironment', 'GET', environmentPath(modelId, envName), environmentSchema);
+  async getEnvironment(modelId: string, envName: string, options?: CallOptions): Promise<Environment> {
+    const path = environmentPath(modelId, envName);
+    return this.management('getEnvironment', 'GET', path, environmentSchema, undefined, options);
   }
 
-  async createEnvironment(modelId: string, body: CreateEnvironmentRequest): Promise<Environment> {
+  async createEnvironment(
+    modelId: string,
+    body: CreateEnvironmentRequest,
+    options?: CallOptions,
+  ): Promise<Environment> {
     const path = `/v1/models/${seg(modelId, 'modelId')}/environments`;
-    return this.management('createEnvironment', 'POST', path, environmentSchema, body);
+    return this.management('createEnvironment', 'POST', path, environmentSchema, body, options);
   }
 
-  async activateDeployment(modelId: string, deploymentId: DeploymentRef): Promise<ActivateResponse> {
+  async activateDeployment(
+    modelId: string,
+    deploymentId: DeploymentRef,
+    options?: CallOptions,
+  ): Promise<ActivateResponse> {
     const path = `${deploymentPath(modelId, deploymentId)}/activate`;
-    return this.management('activateDeployment', 'POST', path, activateResponseSchema);
+    return this.management('activateDeployment', 'POST', path, activateResponseSchema, undefined, options);
   }
 
-  async deactivateDeployment(modelId: string, deploymentId: DeploymentRef): Promise<DeactivateResponse> {
+  async deactivateDeployment(
+    modelId: string,
+    deploymentId: DeploymentRef,
+    options?: CallOptions,
+  ): Promise<DeactivateResponse> {
     const path = `${deploymentPath(modelId, deploymentId)}/deactivate`;
-    return this.management('deactivateDeployment', 'POST', path, deactivateResponseSchema);
+    return this.management('deactivateDeployment', 'POST', path, deactivateResponseSchema, undefined, options);
   }
 
   async updateAutoscalingSettings(
     modelId: string,
     deploymentId: DeploymentRef,
     settings: UpdateAutoscalingSettings,
+    options?: CallOptions,
   ): Promise<UpdateAutoscalingSettingsResponse> {
     const path = `${deploymentPath(modelId, deploymentId)}/autoscaling_settings`;
-    return this.management(
-      'updateAutoscalingSettings',
-      'PATCH',
-      path,
-      updateAutoscalingSettingsResponseSchema,
-      settings,
-    );
+    const schema = updateAutoscalingSettingsResponseSchema;
+    return this.management('updateAutoscalingSettings', 'PATCH', path, schema, settings, options);
   }
 
-  async getDeploymentLogs(modelId: string, deploymentId: string, query: LogsQuery = {}): Promise<LogLine[]> {
+  async getDeploymentLogs(
+    modelId: string,
+    deploymentId: string,
+    query: LogsQuery = {},
+    options?: CallOptions,
+  ): Promise<LogLine[]> {
     const params = queryString({
       limit: query.limit,
       start_epoch_millis: query.startEpochMillis,
       end_epoch_millis: query.endEpochMillis,
     });
     const path = `${deploymentPath(modelId, deploymentId)}/logs${params}`;
-    return (await this.management('getDeploymentLogs', 'GET', path, getLogsResponseSchema)).logs;
+    return (await this.management('getDeploymentLogs', 'GET', path, getLogsResponseSchema, undefined, options)).logs;
   }
 
   /**
@@ -179,12 +209,13 @@ export class BasetenClient {
   }
 
   /** Asks Baseten to wake a scaled-to-zero deployment; it answers 202 at once. Other statuses throw an APIError. */
-  async wake(modelId: string, target: InferenceTarget): Promise<void> {
+  async wake(modelId: string, target: InferenceTarget, options: CallOptions = {}): Promise<void> {
     await this.transport.send({
       call: 'wake',
       method: 'POST',
       url: this.inferenceUrl(modelId, target, 'wake'),
-      timeoutMs: this.options.timeoutMs,
+      timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+      signal: options.signal,
     });
   }
 
@@ -194,13 +225,15 @@ export class BasetenClient {
     path: string,
     schema: S,
     body?: unknown,
+    options: CallOptions = {},
   ): Promise<z.output<S>> {
     const request = {
       call,
       method,
       url: new URL(`${this.options.managementUrl}${path}`),
       body,
-      timeoutMs: this.options.timeoutMs,
+      timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+      signal: options.signal,
     };
     const result = await this.transport.send(request);
     return parseResponse(call, describeCall(request), result.text, schema);
