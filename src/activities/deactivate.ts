@@ -1,5 +1,6 @@
 import { resolveDeps, type ActivityDeps } from './deps';
 import { mapBasetenErrors } from './failures';
+import { attemptCallOptions } from './heartbeat';
 
 export interface DeactivateInput {
   modelId: string;
@@ -11,9 +12,9 @@ export function createDeactivateActivities(deps: ActivityDeps) {
   return {
     /** Frees a rejected candidate's resources; a deployment already (being) deactivated is left alone. */
     deactivateDeployment: mapBasetenErrors(async (input: DeactivateInput): Promise<{ deactivated: boolean }> => {
-      const deployment = await baseten.getDeployment(input.modelId, input.deploymentId);
+      const deployment = await baseten.getDeployment(input.modelId, input.deploymentId, attemptCallOptions());
       if (deployment.status === 'INACTIVE' || deployment.status === 'DEACTIVATING') return { deactivated: false };
-      await baseten.deactivateDeployment(input.modelId, input.deploymentId);
+      await baseten.deactivateDeployment(input.modelId, input.deploymentId, attemptCallOptions());
       return { deactivated: true };
     }),
   };

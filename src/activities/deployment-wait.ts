@@ -1,8 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { activityInfo, heartbeat } from '@temporalio/activity';
+import { heartbeat } from '@temporalio/activity';
 import type { Deployment, DeploymentStatus } from '../baseten/schemas';
-import { nextPollDelay, type ResolvedDeps } from './deps';
-import type { ReleaseFailureType } from './failures';
+import type { ResolvedDeps } from './deps';
+import { attemptCallOptions } from './heartbeat';
+import { PollLoop } from './poll-loop';
+import { FailureType } from '../common/failure-types';
 
 /** Statuses from which a deployment will not become ACTIVE by itself: waiting any longer is pointless. */
 export const failureStatuses: ReadonlySet<DeploymentStatus> = new Set<DeploymentStatus>([
@@ -16,18 +18,8 @@ export const failureStatuses: ReadonlySet<DeploymentStatus> = new Set<Deployment
 
 /** What a waiting activity records in its heartbeat: the status it saw, and when the wait began (kept across retries). */
 export interface WaitCheckpoint {
-  status: DeploymentStatus;
+  status?: DeploymentStatus;
   startedAt: number;
-}
-
-function checkpointStart(details: unknown): number | undefined {
-  if (typeof details !== 'object' || details === null || !('startedAt' in details)) return undefined;
-  return typeof details.startedAt === 'number' ? details.startedAt : undefined;
-}
-
-/** When the wait began: the first attempt's start, read back from the last heartbeat after a retry. */
-export function waitStartedAt(deps: ResolvedDeps): number {
-  return checkpointStart(activityInfo().heartbeatDetails) ?? deps.clock();
 }
 
 const maxLogLines = 10;
@@ -37,7 +29,12 @@ const maxReasonChars = 1500;
 export async function deploymentFailed(deps: ResolvedDeps, modelId: string, deployment: Deployment): Promise<Error> {
   let tail = '';
   try {
-    const logs = await deps.baseten.getDeploymentLogs(modelId, deployment.id, { limit: maxLogLines });
+    const logs = await deps.baseten.getDeploymentLogs(
+      modelId,
+      deployment.id,
+      { limit: maxLogLines },
+      attemptCallOptions(),
+    );
     tail = logs
       .slice(-maxLogLines)
       .map((line) => line.message.trim())
@@ -47,8 +44,9 @@ export async function deploymentFailed(deps: ResolvedDeps, modelId: string, depl
     // The logs only enrich the message; the status alone is the verdict.
   }
   const message = `deployment ${deployment.id} is ${deployment.status}${tail ? `; last log lines: ${tail}` : ''}`;
-  const type: ReleaseFailureType = 'DeploymentFailedError';
-  return ApplicationFailure.nonRetryable(message.slice(0, maxReasonChars), type, { status: deployment.status });
+  return ApplicationFailure.nonRetryable(message.slice(0, maxReasonChars), FailureType.DeploymentFailed, {
+    status: deployment.status,
+  });
 }
 
 export interface WaitForActiveInput {
@@ -72,36 +70,31 @@ export async function waitForActive(
   input: WaitForActiveInput,
   options: WaitOptions = {},
 ): Promise<Deployment> {
-  const { baseten, clock, sleep, poll } = deps;
-  const startedAt = waitStartedAt(deps);
-  const deadline = startedAt + input.timeoutMs;
-  let delay: number | undefined;
+  const { baseten } = deps;
+  const loop = new PollLoop(deps, input.timeoutMs);
   let woken = false;
   let activated = false;
   for (;;) {
-    const deployment = await baseten.getDeployment(input.modelId, input.deploymentId);
-    heartbeat({ status: deployment.status, startedAt } satisfies WaitCheckpoint);
+    const deployment = await baseten.getDeployment(input.modelId, input.deploymentId, attemptCallOptions());
+    heartbeat({ status: deployment.status, startedAt: loop.startedAt } satisfies WaitCheckpoint);
     if (deployment.status === 'ACTIVE') return deployment;
     if (deployment.status === 'INACTIVE' && options.activateInactive && !activated) {
-      await baseten.activateDeployment(input.modelId, deployment.id);
+      await baseten.activateDeployment(input.modelId, deployment.id, attemptCallOptions());
       activated = true;
     } else if (failureStatuses.has(deployment.status) && !(deployment.status === 'INACTIVE' && activated)) {
       throw await deploymentFailed(deps, input.modelId, deployment);
     }
     if (deployment.status === 'SCALED_TO_ZERO' && !woken) {
-      await baseten.wake(input.modelId, { kind: 'deployment', deploymentId: deployment.id });
+      await baseten.wake(input.modelId, { kind: 'deployment', deploymentId: deployment.id }, attemptCallOptions());
       woken = true;
     }
-    const remaining = deadline - clock();
-    if (remaining <= 0) {
-      const type: ReleaseFailureType = 'DeploymentTimeoutError';
+    if (loop.expired) {
       throw ApplicationFailure.nonRetryable(
         `deployment ${deployment.id} is still ${deployment.status} after ${Math.round(input.timeoutMs / 1000)} s`,
-        type,
+        FailureType.DeploymentTimeout,
         { status: deployment.status },
       );
     }
-    delay = nextPollDelay(delay, poll);
-    await sleep(Math.min(delay, remaining));
+    await loop.pause();
   }
 }

@@ -9,6 +9,8 @@ export type BasetenApi = Pick<
   | 'getEnvironment'
   | 'promoteDeployment'
   | 'promoteToEnvironment'
+  | 'cancelPromotion'
+  | 'forceCancelPromotion'
   | 'activateDeployment'
   | 'deactivateDeployment'
   | 'getDeploymentLogs'

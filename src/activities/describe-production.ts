@@ -1,6 +1,7 @@
 import type { DeploymentStatus } from '../baseten/schemas';
 import { resolveDeps, type ActivityDeps } from './deps';
 import { mapBasetenErrors } from './failures';
+import { attemptCallOptions } from './heartbeat';
 import { currentProduction } from './production';
 
 export interface DescribeProductionInput {
@@ -18,7 +19,7 @@ export function createDescribeProductionActivities(deps: ActivityDeps) {
   return {
     /** Which deployment serves the environment now (recorded before a promotion, as the revert target). */
     describeProduction: mapBasetenErrors(async (input: DescribeProductionInput): Promise<ProductionState> => {
-      const deployment = await currentProduction(baseten, input.modelId, input.environment);
+      const deployment = await currentProduction(baseten, input.modelId, input.environment, attemptCallOptions());
       return deployment ? { deploymentId: deployment.id, status: deployment.status } : {};
     }),
   };

@@ -1,4 +1,5 @@
 import { createAwaitDeploymentActivities } from './await-deployment';
+import { createCancelPromotionActivities } from './cancel-promotion';
 import { createDeactivateActivities } from './deactivate';
 import type { ActivityDeps } from './deps';
 import { createDescribeProductionActivities } from './describe-production';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAwaitDeploymentActivities(deps),
     ...createDescribeProductionActivities(deps),
     ...createPromoteActivities(deps),
+    ...createCancelPromotionActivities(deps),
     ...createVerifyProductionActivities(deps),
     ...createSmokeActivities(deps),
     ...createPrepareForTrafficActivities(deps),

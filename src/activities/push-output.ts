@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FailureType } from '../common/failure-types';
 
 /** What `truss push --output json` prints on stdout on success (extra keys ignored). */
 const successSchema = z.object({ model_id: z.string().min(1), model_version_id: z.string().min(1) });
@@ -12,10 +13,14 @@ export interface PushedIds {
   deploymentId: string;
 }
 
-export type FailureType = 'TrussConfigError' | 'TrussAuthError' | 'TrussNetworkError' | 'TrussPushError';
+export type PushFailureType =
+  | typeof FailureType.TrussConfig
+  | typeof FailureType.TrussAuth
+  | typeof FailureType.TrussNetwork
+  | typeof FailureType.TrussPush;
 
 export interface PushFailure {
-  type: FailureType;
+  type: PushFailureType;
   message: string;
   nonRetryable: boolean;
 }
@@ -71,11 +76,11 @@ export function classifyFailure(exitCode: number | null, stdout: string, stderrT
 
   const rejectedInput = error?.error_code === 'VALIDATION_ERROR' || error?.error_code === 'BAD_USER_INPUT';
   if (exitCode === 2 || rejectedInput || configPatterns.some((p) => p.test(message)))
-    return { type: 'TrussConfigError', message, nonRetryable: true };
+    return { type: FailureType.TrussConfig, message, nonRetryable: true };
   if (status === 401 || status === 403 || /\b(401|403)\b.*(Unauthorized|Forbidden)|Api-Key|API key/i.test(message))
-    return { type: 'TrussAuthError', message, nonRetryable: true };
+    return { type: FailureType.TrussAuth, message, nonRetryable: true };
   if ((status !== undefined && status >= 500) || networkPatterns.some((p) => p.test(message)))
-    return { type: 'TrussNetworkError', message, nonRetryable: false };
+    return { type: FailureType.TrussNetwork, message, nonRetryable: false };
   const detail = stderrTail.length > 0 ? `${message}\n--- last truss output ---\n${stderrTail.join('\n')}` : message;
-  return { type: 'TrussPushError', message: detail, nonRetryable: false };
+  return { type: FailureType.TrussPush, message: detail, nonRetryable: false };
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { activityInfo, cancellationSignal, heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../common/failure-types';
 import { parse as parseYaml } from 'yaml';
 import { pushInvocation } from './push-invocation';
 import { classifyFailure, parsePushedIds } from './push-output';
@@ -34,7 +35,7 @@ export function createPushActivities(options: PushActivityOptions) {
     if (input.candidate.kind === 'development' && input.deploymentName)
       throw ApplicationFailure.nonRetryable(
         'deploymentName cannot be set for a development candidate (its single slot has no name)',
-        'TrussConfigError',
+        FailureType.TrussConfig,
       );
     const env = { ...process.env, ...options.env };
     const redact = redactor(env);
@@ -60,7 +61,7 @@ export function createPushActivities(options: PushActivityOptions) {
 
     if (result.aborted) throw signal.reason ?? new Error('push cancelled');
     if (result.timedOut)
-      throw ApplicationFailure.retryable(`truss push did not finish within ${timeoutMs} ms`, 'TrussTimeoutError');
+      throw ApplicationFailure.retryable(`truss push did not finish within ${timeoutMs} ms`, FailureType.TrussTimeout);
     if (result.exitCode !== 0) {
       const failure = classifyFailure(result.exitCode, result.stdout, result.stderrTail.map(redact));
       throw ApplicationFailure.create({
@@ -74,7 +75,7 @@ export function createPushActivities(options: PushActivityOptions) {
       // Retrying would push a second deployment, so this is final.
       throw ApplicationFailure.nonRetryable(
         `truss push succeeded but printed no model/deployment ids: ${redact(result.stdout.slice(-500))}`,
-        'TrussOutputError',
+        FailureType.TrussOutput,
       );
     const modelName = input.modelName ?? (await configModelName(input.trussDir)) ?? '';
     log.info('pushed candidate', {

@@ -6,6 +6,7 @@ import type { ValidationReport } from '../validation/report';
 import type { ValidationProgress } from '../validation/runner-deps';
 import { runValidation, type ValidationRun } from '../validation/run';
 import { toActivityFailure } from './failures';
+import { heartbeatTickMs } from './heartbeat';
 
 /** Input of validateCandidate: plain JSON, the parsed validation file included. */
 export type ValidateInput = ValidationRun;
@@ -29,7 +30,7 @@ export function createValidateActivities(deps: ValidateDeps) {
     let last: ValidationProgress = { phase: 'warmup', done: 0, total: input.spec.warmup.requests };
     // A cold-start request may be held for minutes: keep heartbeating meanwhile, or the activity would time
     // out, and cancellation (which arrives with a heartbeat response) would never reach it.
-    const ticker = setInterval(() => context.heartbeat(last), tickMs(context.info.heartbeatTimeoutMs));
+    const ticker = setInterval(() => context.heartbeat(last), heartbeatTickMs(context.info.heartbeatTimeoutMs));
     try {
       return await runValidation(input, {
         inference: deps.inference,
@@ -50,11 +51,6 @@ export function createValidateActivities(deps: ValidateDeps) {
   }
 
   return { validateCandidate };
-}
-
-/** A third of the heartbeat timeout, so two beats may be lost; the SDK throttles beats anyway. */
-function tickMs(heartbeatTimeoutMs: number | undefined): number {
-  return heartbeatTimeoutMs ? Math.min(10_000, Math.max(100, Math.floor(heartbeatTimeoutMs / 3))) : 10_000;
 }
 
 /**

@@ -4,6 +4,7 @@ import { resolveOptions, type BasetenClientOptions, type ResolvedOptions } from 
 import { parseBodyText, parseResponse } from './parse';
 import {
   activateResponseSchema,
+  cancelPromotionResponseSchema,
   deactivateResponseSchema,
   deploymentSchema,
   deploymentsSchema,
@@ -12,8 +13,10 @@ import {
   getLogsResponseSchema,
   modelSchema,
   modelsSchema,
+  signalPromotionResponseSchema,
   updateAutoscalingSettingsResponseSchema,
   type ActivateResponse,
+  type CancelPromotionResponse,
   type CreateEnvironmentRequest,
   type DeactivateResponse,
   type Deployment,
@@ -22,6 +25,7 @@ import {
   type Model,
   type PromoteRequest,
   type PromoteToEnvironmentRequest,
+  type SignalPromotionResponse,
   type UpdateAutoscalingSettings,
   type UpdateAutoscalingSettingsResponse,
 } from './schemas';
@@ -135,6 +139,22 @@ export class BasetenClient {
   ): Promise<Environment> {
     const path = `/v1/models/${seg(modelId, 'modelId')}/environments`;
     return this.management('createEnvironment', 'POST', path, environmentSchema, body, options);
+  }
+
+  /** Cancels the environment's promotion in progress, gracefully (RAMPING_DOWN while traffic moves back). */
+  async cancelPromotion(modelId: string, envName: string, options?: CallOptions): Promise<CancelPromotionResponse> {
+    const path = `${environmentPath(modelId, envName)}/cancel_promotion`;
+    return this.management('cancelPromotion', 'POST', path, cancelPromotionResponseSchema, undefined, options);
+  }
+
+  /** Cancels the environment's promotion in progress at once, moving all traffic back. */
+  async forceCancelPromotion(
+    modelId: string,
+    envName: string,
+    options?: CallOptions,
+  ): Promise<SignalPromotionResponse> {
+    const path = `${environmentPath(modelId, envName)}/force_cancel_promotion`;
+    return this.management('forceCancelPromotion', 'POST', path, signalPromotionResponseSchema, undefined, options);
   }
 
   async activateDeployment(

@@ -9,8 +9,13 @@ export const ExitCode = {
   rejected: 3,
   /** The candidate failed to build or deploy. */
   buildFailed: 4,
-  /** Promotion or its verification failed, and production was reverted. */
+  /** Promotion or its verification failed, and production was reverted to the previous deployment (verified). */
   promotionFailed: 5,
+  /**
+   * Promotion or its verification failed and production could not be put back (the revert failed, or there was
+   * nothing to revert to): it may be serving the unverified candidate. Someone must look now.
+   */
+  notReverted: 6,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,3 +1,5 @@
+import { FailureType } from '../common/failure-types';
+
 /*
  * Infrastructure problems that stop a validation before any verdict. A model that answers wrongly or
  * slowly is a verdict (ValidationReport.passed = false), never one of these. The class names are the
@@ -6,10 +8,10 @@
 
 /** The candidate is in a state where it cannot serve requests at all (failed, inactive...). */
 export class CandidateUnavailableError extends Error {
-  override name = 'CandidateUnavailableError';
+  override name = FailureType.CandidateUnavailable;
 }
 
 /** The candidate did not answer a single warm-up request within the warm-up timeout. */
 export class WarmupTimeoutError extends Error {
-  override name = 'WarmupTimeoutError';
+  override name = FailureType.WarmupTimeout;
 }

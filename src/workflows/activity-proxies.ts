@@ -1,20 +1,17 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/common';
 import type { createActivities } from '../activities';
-import type { PermanentBasetenErrorType, ReleaseFailureType } from '../activities/failures';
 import type { PushInput, PushResult } from '../activities/push-types';
+import { FailureType, permanentBasetenErrorTypes } from '../common/failure-types';
 
 // Activity option profiles, each declared once. Retries are Temporal's alone (the Baseten client runs with
-// maxRetries 0); every profile names the failure types that no retry can fix.
+// maxRetries 0); an activity marks a failure non-retryable from the client's own decision, and every profile
+// also names the failure types that no retry can fix.
 
-const permanent: Array<PermanentBasetenErrorType | ReleaseFailureType> = [
-  'BadRequestError',
-  'AuthenticationError',
-  'PermissionDeniedError',
-  'NotFoundError',
-  'UnprocessableEntityError',
-  'DeploymentFailedError',
-  'DeploymentTimeoutError',
+const permanent: string[] = [
+  ...permanentBasetenErrorTypes,
+  FailureType.DeploymentFailed,
+  FailureType.DeploymentTimeout,
 ];
 
 /** Management API calls: about 2 minutes of retries, so a revert still happens inside a short outage. */
@@ -35,7 +32,7 @@ export const pushProfile = {
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 3,
-    nonRetryableErrorTypes: ['TrussConfigError'],
+    nonRetryableErrorTypes: [FailureType.TrussConfig],
   },
 } as const satisfies ActivityOptions;
 
@@ -54,12 +51,13 @@ export const validateProfile = {
 } as const satisfies ActivityOptions;
 
 /**
- * Promotion: short, and it heartbeats so that a worker crash mid-call is noticed within seconds; the retry
- * reads production first and does not promote twice.
+ * Promotion: short, and it heartbeats while its calls run, so a worker crash mid-call is noticed within the
+ * heartbeat timeout. Each call times out inside that window (activities/heartbeat.ts), so no retry starts while
+ * an earlier attempt's call is still in flight; the retry reads the environment first and does not promote twice.
  */
 export const promoteProfile = {
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
+  heartbeatTimeout: '30 seconds',
   retry: basetenRetry,
 } as const satisfies ActivityOptions;
 
@@ -78,7 +76,7 @@ export const smokeProfile = {
 
 type FleetActivities = ReturnType<typeof createActivities>;
 
-export const { awaitDeploymentActive, prepareForTraffic, verifyProduction } =
+export const { awaitDeploymentActive, prepareForTraffic, verifyProduction, cancelPendingPromotion } =
   proxyActivities<FleetActivities>(waitProfile);
 export const { validateCandidate } = proxyActivities<FleetActivities>(validateProfile);
 export const { promoteCandidate } = proxyActivities<FleetActivities>(promoteProfile);

@@ -1,18 +1,35 @@
-import { ApplicationFailure, allHandlersFinished, condition, isCancellation, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  setHandler,
+} from '@temporalio/workflow';
+import { FailureType } from '../common/failure-types';
 import { ApprovalGate } from './approval';
 import { approvalReason, failRelease, rejectCandidate } from './endings';
 import { progressQuery } from './messages';
 import { inputProblem } from './release-rules';
 import { Release } from './release';
 import { revertTo, type Compensation } from './revert';
-import { promote, pushAndBuild, recordProduction, settleDevelopmentPromotion, validate } from './steps';
+import {
+  prepareCandidate,
+  promote,
+  pushAndBuild,
+  recordProduction,
+  settleDevelopmentPromotion,
+  validate,
+  type Candidate,
+} from './steps';
 import type { DeployInput, DeployResult } from './types';
 import { verifyPromotion } from './verify';
 
 /**
  * One release of a model into an environment: push a candidate, wait until it is ACTIVE, validate it,
  * (wait for approval), promote it and verify production, reverting to the previous production deployment
- * when verification fails. Every step that touches Baseten is an activity; this function only decides.
+ * when the promotion or its verification fails. Every step that touches Baseten is an activity; this function
+ * only decides.
  */
 export async function deployModel(input: DeployInput): Promise<DeployResult> {
   const release = new Release(input);
@@ -20,46 +37,58 @@ export async function deployModel(input: DeployInput): Promise<DeployResult> {
   const gate = new ApprovalGate(release);
 
   const problem = inputProblem(input);
-  if (problem) throw ApplicationFailure.nonRetryable(`invalid release input: ${problem}`, 'InvalidDeployInput');
+  if (problem) throw ApplicationFailure.nonRetryable(`invalid release input: ${problem}`, FailureType.InvalidInput);
 
+  let candidate: Candidate;
+  try {
+    candidate = await pushAndBuild(release);
+    const refusal = await acceptance(release, gate, candidate);
+    if (refusal !== undefined) return await finished(await rejectCandidate(release, candidate, refusal));
+  } catch (err) {
+    // Cancelled before its promotion (superseded by a newer release): production was never touched.
+    if (isCancellation(err)) throw err;
+    return finished(await failRelease(release, err, []));
+  }
+  // From the promotion on, the release finishes what it started even when cancelled: a promotion half done, or
+  // the revert of one, is never abandoned (a superseding release waits for this one to end).
+  return CancellationScope.nonCancellable(() => promoteAndVerify(release, candidate));
+}
+
+/** Validation, then the approval gate when the release has one: undefined lets the candidate through. */
+async function acceptance(release: Release, gate: ApprovalGate, candidate: Candidate): Promise<string | undefined> {
+  const report = await validate(release, candidate);
+  if (!report.passed) return `validation failed: ${report.reasons.join('; ')}`;
+  const { approval } = release.input;
+  if (!approval) return undefined;
+  const decision = await gate.wait(approval.timeoutMs);
+  return decision?.approved ? undefined : approvalReason(decision, approval.timeoutMs);
+}
+
+/**
+ * Promotes the accepted candidate and verifies production. The revert is registered before the promote call,
+ * not after it succeeds: a promote that lands but whose activity then fails still gets reverted (the revert
+ * reads before it writes, so it is harmless when the promote never happened).
+ */
+async function promoteAndVerify(release: Release, candidate: Candidate): Promise<DeployResult> {
+  const { input } = release;
   const compensations: Compensation[] = [];
   let result: DeployResult;
   try {
-    const candidate = await pushAndBuild(release);
-
-    const report = await validate(release, candidate);
-    if (!report.passed) {
-      return await finished(
-        await rejectCandidate(release, candidate, `validation failed: ${report.reasons.join('; ')}`),
-      );
-    }
-
-    if (input.approval) {
-      const decision = await gate.wait(input.approval.timeoutMs);
-      if (!decision?.approved) {
-        return await finished(
-          await rejectCandidate(release, candidate, approvalReason(decision, input.approval.timeoutMs)),
-        );
-      }
-    }
-
     const previous = await recordProduction(release, candidate);
-    const production = await promote(release, candidate, previous);
+    await prepareCandidate(release, candidate);
     if (previous) {
       compensations.unshift({
         message: `revert ${input.environment} to ${previous}`,
         fn: () => revertTo(release, candidate.modelId, previous),
       });
     }
+    const production = await promote(release, candidate, previous);
     if (input.candidate.kind === 'development') {
       await settleDevelopmentPromotion(release, candidate.modelId, production);
     }
-
     await verifyPromotion(release, candidate.modelId, production);
     result = release.finish('promoted');
   } catch (err) {
-    // A cancelled release (superseded by a newer one) leaves production to its successor.
-    if (isCancellation(err)) throw err;
     result = await failRelease(release, err, compensations);
   }
   return finished(result);

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import { FailureType } from '../common/failure-types';
 import { deactivateDeployment } from './activity-proxies';
 import { isVerdict, oneLine, rootFailure } from './verdicts';
 import type { Release } from './release';
@@ -30,7 +31,8 @@ export function approvalReason(decision: { by?: string; reason?: string } | unde
 /**
  * Ends a failed release: undo what was done (revert production), then report. Verdicts about the candidate
  * (build, deploy or verification failures) are results the CLI maps to exit codes; anything else is an
- * infrastructure failure and fails the workflow, after the same compensation.
+ * infrastructure failure and fails the workflow, after the same compensation, with the same result in the
+ * failure's details. `reverted` is true only when a revert ran and verified production on the previous deployment.
  */
 export async function failRelease(
   release: Release,
@@ -40,18 +42,33 @@ export async function failRelease(
   const failedStage = release.stage;
   const cause = rootFailure(err);
   const revertErrors = await compensate(compensations);
+  const promotionAttempted = release.facts.promotionAttempted === true;
   const reverted = compensations.length > 0 && revertErrors.length === 0;
-  const reason = oneLine(
-    [`${failedStage}: ${cause.message}`, ...revertErrors.map((e) => `revert failed: ${e}`)].join('; ') +
-      (reverted ? `; ${release.input.environment} reverted to ${release.facts.previousProductionDeploymentId}` : ''),
-  );
-  if (isVerdict(err)) return release.finish('failed', { reason, failedStage, reverted, failureType: cause.type });
-  release.enter('failed', reason);
+  const { environment } = release.input;
+  const parts = [`${failedStage}: ${cause.message}`, ...revertErrors.map((e) => `revert failed: ${e}`)];
+  if (reverted) parts.push(`${environment} reverted to ${release.facts.previousProductionDeploymentId}`);
+  else if (promotionAttempted) parts.push(notRevertedNote(release, compensations.length > 0));
+  const extra: Partial<DeployResult> = {
+    reason: oneLine(parts.join('; ')),
+    failedStage,
+    reverted,
+    promotionAttempted,
+    failureType: cause.type,
+  };
+  const result = release.finish('failed', extra);
+  if (isVerdict(err)) return result;
   throw ApplicationFailure.create({
-    message: reason,
-    type: 'ReleaseFailed',
+    message: result.reason ?? 'the release failed',
+    type: FailureType.ReleaseFailed,
     nonRetryable: true,
     cause: err instanceof Error ? err : undefined,
-    details: [{ failedStage, reverted }],
+    details: [result],
   });
+}
+
+function notRevertedNote(release: Release, hadRevert: boolean): string {
+  const { environment } = release.input;
+  const candidate = release.facts.productionDeploymentId ?? release.facts.candidateDeploymentId ?? 'the candidate';
+  const why = hadRevert ? 'the revert failed' : 'there is no previous deployment to revert to';
+  return `${environment} was NOT reverted (${why}): it may be serving the unverified candidate ${candidate}`;
 }

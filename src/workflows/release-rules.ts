@@ -11,6 +11,8 @@ export const defaultTimeouts: Required<ReleaseTimeouts> = {
   verifyMs: 10 * 60_000,
   prepareMs: 15 * 60_000,
   pushScheduleToStartMs: 5 * 60_000,
+  cancelPromotionMs: 10 * 60_000,
+  gracefulCancelMs: 2 * 60_000,
 };
 
 export function releaseTimeouts(input: DeployInput): Required<ReleaseTimeouts> {

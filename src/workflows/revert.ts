@@ -1,11 +1,12 @@
-import { log } from '@temporalio/workflow';
-import { prepareForTraffic, promoteCandidate } from './activity-proxies';
+import { log, patched } from '@temporalio/workflow';
+import { cancelPendingPromotion, prepareForTraffic, promoteCandidate } from './activity-proxies';
+import { Patch } from './patches';
 import { rootFailure } from './verdicts';
 import { releaseTimeouts, revertVia } from './release-rules';
 import type { Release } from './release';
 import { verifyServing } from './verify';
 
-/** An undo step, registered only after the step it undoes has succeeded. */
+/** An undo step, registered right before the step it undoes (it must be harmless if that step never happened). */
 export interface Compensation {
   message: string;
   fn: () => Promise<void>;
@@ -17,8 +18,21 @@ export interface Compensation {
  */
 export async function revertTo(release: Release, modelId: string, previousId: string): Promise<void> {
   const { input } = release;
+  const timeouts = releaseTimeouts(input);
+  if (patched(Patch.cancelPromotion)) {
+    // A promotion still in progress (a development build, a rolling promotion) could switch production to the
+    // candidate after the revert: stop it first.
+    release.enter('reverting', `cancelling any promotion of ${input.environment} still in progress`);
+    await cancelPendingPromotion({
+      modelId,
+      environment: input.environment,
+      keepDeploymentId: previousId,
+      gracefulMs: timeouts.gracefulCancelMs,
+      timeoutMs: timeouts.cancelPromotionMs,
+    });
+  }
   release.enter('reverting', `making ${previousId} able to take traffic`);
-  await prepareForTraffic({ modelId, deploymentId: previousId, timeoutMs: releaseTimeouts(input).prepareMs });
+  await prepareForTraffic({ modelId, deploymentId: previousId, timeoutMs: timeouts.prepareMs });
   release.note({ message: `promoting ${previousId} back to ${input.environment}` });
   await promoteCandidate({
     modelId,

@@ -1,15 +1,18 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { PushResult } from '../activities/push-types';
 import type { ValidationReport } from '../validation/report';
 import {
   awaitDeploymentActive,
   describeProduction,
+  prepareForTraffic,
   promoteCandidate,
   pushActivity,
   smokeTest,
   validateCandidate,
 } from './activity-proxies';
-import { isNeverStarted, pushNotStartedType, verificationFailedType } from './verdicts';
+import { FailureType } from '../common/failure-types';
+import { Patch } from './patches';
+import { isNeverStarted } from './verdicts';
 import { candidateTarget, comparisonTarget, promotionVia, releaseTimeouts, smokeCheck } from './release-rules';
 import type { Release } from './release';
 import type { DeployInput } from './types';
@@ -53,7 +56,7 @@ async function push(input: DeployInput): Promise<PushResult> {
     throw ApplicationFailure.nonRetryable(
       `nobody picked up the push on task queue ${input.pushTaskQueue} within ${Math.round(waitMs / 1000)} s: ` +
         'the `baseten-cd deploy` process that hosts it is gone',
-      pushNotStartedType,
+      FailureType.PushNotStarted,
     );
   }
 }
@@ -83,9 +86,27 @@ export async function recordProduction(release: Release, candidate: Candidate): 
   return previous;
 }
 
+/**
+ * Wakes (or activates) the candidate before it takes traffic: after a long approval wait, a candidate with
+ * Baseten's default autoscaling has scaled to zero, which is not a failure. A development candidate is not
+ * promoted itself (its promotion builds a new deployment), so it needs no waking.
+ */
+export async function prepareCandidate(release: Release, candidate: Candidate): Promise<void> {
+  const { input } = release;
+  if (input.candidate.kind === 'development' || !patched(Patch.wakeCandidate)) return;
+  release.note({ message: `making sure ${candidate.deploymentId} can take traffic (woken if it scaled to zero)` });
+  await prepareForTraffic({
+    modelId: candidate.modelId,
+    deploymentId: candidate.deploymentId,
+    timeoutMs: releaseTimeouts(input).prepareMs,
+  });
+}
+
 /** Promotes the candidate; returns the deployment that becomes production. */
 export async function promote(release: Release, candidate: Candidate, previous: string | undefined): Promise<string> {
   const { input } = release;
+  // From here on production may change: a failure must be reverted, or reported as not reverted.
+  release.note({ promotionAttempted: true });
   const promoted = await promoteCandidate({
     modelId: candidate.modelId,
     environment: input.environment,
@@ -115,5 +136,6 @@ export async function settleDevelopmentPromotion(release: Release, modelId: stri
   if (!smoke) return;
   release.enter('verifying', `smoke-testing ${deploymentId}`);
   const outcome = await smokeTest({ modelId, target: { kind: 'deployment', deploymentId }, smoke });
-  if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.reason ?? 'smoke test failed', verificationFailedType);
+  if (!outcome.ok)
+    throw ApplicationFailure.nonRetryable(outcome.reason ?? 'smoke test failed', FailureType.VerificationFailed);
 }

@@ -41,6 +41,10 @@ export interface ReleaseTimeouts {
    * instead of waiting for a process that is gone. @unit ms @default 300_000 (5 min)
    */
   pushScheduleToStartMs?: number;
+  /** A promotion still in progress when a revert starts has ended (cancelled). @unit ms @default 600_000 (10 min) */
+  cancelPromotionMs?: number;
+  /** A graceful cancel (traffic ramps back) may take this long before it is forced. @unit ms @default 120_000 (2 min) */
+  gracefulCancelMs?: number;
 }
 
 /** Argument of the `approve` and `reject` updates. */
@@ -60,17 +64,19 @@ export interface ApprovalDecision {
 }
 
 /** Where a release is; also the value of the BasetenStage search attribute. */
-export type ReleaseStage =
-  | 'pushing'
-  | 'building'
-  | 'validating'
-  | 'awaiting-approval'
-  | 'promoting'
-  | 'verifying'
-  | 'reverting'
-  | 'promoted'
-  | 'rejected'
-  | 'failed';
+export const releaseStages = [
+  'pushing',
+  'building',
+  'validating',
+  'awaiting-approval',
+  'promoting',
+  'verifying',
+  'reverting',
+  'promoted',
+  'rejected',
+  'failed',
+] as const;
+export type ReleaseStage = (typeof releaseStages)[number];
 
 export type ReleaseStatus = 'promoted' | 'rejected' | 'failed';
 
@@ -88,8 +94,13 @@ export interface DeployResult {
   failedStage?: ReleaseStage;
   /** For status `failed`: the type of the failure that ended the release (e.g. PushNotStartedError), when known. */
   failureType?: string;
-  /** True when production was reverted to the previous deployment. */
+  /** True when production was reverted to the previous deployment and that was verified. */
   reverted?: boolean;
+  /**
+   * For status `failed`: true once the promote call was attempted, so production may have changed. With
+   * `reverted` false, production may then be serving the unverified candidate.
+   */
+  promotionAttempted?: boolean;
   /** The approval gate's decision, when the release had one. */
   approval?: ApprovalDecision;
 }
@@ -109,6 +120,8 @@ export interface ReleaseProgress {
   approval?: ApprovalDecision;
   /** Production after the promotion (for a development candidate, the deployment its promotion built). */
   productionDeploymentId?: string;
+  /** True once the promote call was attempted. */
+  promotionAttempted?: boolean;
   /** Last notable event, one line, for CLI progress output. */
   message?: string;
 }

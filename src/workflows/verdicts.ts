@@ -1,11 +1,5 @@
 import { ActivityFailure, ApplicationFailure, TemporalFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
-import type { ReleaseFailureType } from '../activities/failures';
-
-/** Thrown by the workflow itself when production does not verify after a promotion. */
-export const verificationFailedType = 'VerificationFailedError';
-
-/** Thrown by the workflow itself when no `deploy` process picked the push up in time. */
-export const pushNotStartedType = 'PushNotStartedError';
+import { FailureType } from '../common/failure-types';
 
 /**
  * Failure types that are verdicts about the candidate (it does not build, deploy or verify, or its Truss
@@ -13,11 +7,11 @@ export const pushNotStartedType = 'PushNotStartedError';
  * Anything else is an infrastructure problem.
  */
 const verdictTypes: ReadonlySet<string> = new Set<string>([
-  'TrussConfigError',
-  'DeploymentFailedError' satisfies ReleaseFailureType,
-  'DeploymentTimeoutError' satisfies ReleaseFailureType,
-  verificationFailedType,
-  pushNotStartedType,
+  FailureType.TrussConfig,
+  FailureType.DeploymentFailed,
+  FailureType.DeploymentTimeout,
+  FailureType.VerificationFailed,
+  FailureType.PushNotStarted,
 ]);
 
 /** The innermost failure: an activity failure is reported by what the activity threw. */

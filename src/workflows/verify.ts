@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { verifyProduction } from './activity-proxies';
-import { verificationFailedType } from './verdicts';
+import { FailureType } from '../common/failure-types';
 import { environmentTarget, releaseTimeouts, smokeCheck } from './release-rules';
 import type { Release } from './release';
 
@@ -21,7 +21,7 @@ export async function verifyServing(release: Release, modelId: string, deploymen
   if (!result.verified) {
     throw ApplicationFailure.nonRetryable(
       result.reason ?? `${input.environment} did not verify`,
-      verificationFailedType,
+      FailureType.VerificationFailed,
     );
   }
 }

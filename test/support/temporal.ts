@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { searchAttributes } from '../../src/workflows/search-attributes';
 
 /** The dev server started by the jest global setup. */
 export function temporalAddress(): string {
@@ -75,4 +77,17 @@ export async function createTestWorker(
     ...rest,
   });
   return { worker, taskQueue };
+}
+
+/**
+ * Registers the project's search attributes on a server started without them (the time-skipping test server has
+ * no flag for it, but answers the operator service).
+ */
+export async function registerSearchAttributes(env: { connection: Connection; namespace?: string }): Promise<void> {
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      searchAttributes.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
+  });
 }

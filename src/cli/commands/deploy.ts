@@ -16,8 +16,9 @@ const deployEnvironment: readonly EnvDoc[] = [
 
 const exitCodesHelp = `
 
-Exit codes: 0 promoted and verified, 1 other failure, 2 bad input (nothing started),
-3 rejected by validation or approval, 4 build or deploy failed, 5 promotion failed (reverted).`;
+Exit codes: 0 promoted and verified, 1 other failure (production unchanged), 2 bad input (nothing started),
+3 rejected by validation or approval, 4 build or deploy failed, 5 promotion failed and production was reverted
+(verified), 6 promotion failed and production could NOT be reverted (it may serve the unverified candidate).`;
 
 export function registerDeploy(program: Command): void {
   program
@@ -33,7 +34,10 @@ export function registerDeploy(program: Command): void {
     .option('--git-commit <sha>', 'commit recorded on the candidate (default: git rev-parse HEAD in the truss dir)')
     .option('--approve-required', 'wait for `baseten-cd approve` before promoting')
     .option('--approval-timeout <duration>', 'how long to wait for approval before rejecting (default: 24h)')
-    .option('--supersede', 'cancel a running release of the same model and environment, then start')
+    .option(
+      '--supersede',
+      'cancel a running release of the same model and environment, then start (one past its promote call finishes first)',
+    )
     .option('--cleanup', 'deactivate a rejected candidate')
     .option('--no-wait', 'return once the candidate is pushed; the release continues on the workers')
     .option('--json', 'print one JSON result on stdout (progress goes to stderr)')

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { deployModel } from '../../workflows/deploy';
 import type { DeployResult, ReleaseProgress } from '../../workflows/types';
+import { resultFromWorkflowError } from '../deploy/follow';
 import { describeProgress } from '../deploy/progress-format';
 import { summariseOutcome, releaseOutcome } from '../deploy/release-outcome';
 import { createOutput } from '../output';
@@ -27,8 +28,7 @@ async function closedResult(
   try {
     return await client.workflow.getHandle<typeof deployModel>(description.workflowId, description.runId).result();
   } catch (err) {
-    if (err instanceof WorkflowFailedError) return { status: 'failed', reason: err.cause?.message ?? err.message };
-    throw err;
+    return resultFromWorkflowError(err);
   }
 }
 

@@ -1,17 +1,43 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import { FailureType } from '../../common/failure-types';
 import type { deployModel } from '../../workflows/deploy';
-import type { DeployResult, ReleaseProgress } from '../../workflows/types';
+import { releaseStages, type DeployResult, type ReleaseProgress } from '../../workflows/types';
 import { queryProgress } from '../progress-query';
 
 /** How often the CLI asks the release for progress while it waits. */
 const pollIntervalMs = 1500;
 
+/**
+ * What a failed release workflow carries in its failure's details (endings.ts puts its DeployResult there): checked
+ * here, at the edge, because failure details are untyped on the wire.
+ */
+const failedResultSchema = z.looseObject({
+  status: z.literal('failed'),
+  reason: z.string().optional(),
+  failedStage: z.enum(releaseStages).optional(),
+  failureType: z.string().optional(),
+  reverted: z.boolean().optional(),
+  promotionAttempted: z.boolean().optional(),
+  modelId: z.string().optional(),
+  candidateDeploymentId: z.string().optional(),
+  productionDeploymentId: z.string().optional(),
+  previousProductionDeploymentId: z.string().optional(),
+});
+
 /** A workflow that failed or was cancelled (rather than returning a `failed` result) still gets a result. */
 export function resultFromWorkflowError(err: unknown): DeployResult {
   if (!(err instanceof WorkflowFailedError)) throw err;
   if (err.cause instanceof CancelledFailure) {
-    return { status: 'failed', reason: 'the release was cancelled (superseded by a newer release, or from the UI)' };
+    return {
+      status: 'failed',
+      reason: 'the release was cancelled before its promotion (superseded, or from the UI); production is unchanged',
+    };
+  }
+  if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.ReleaseFailed) {
+    const parsed = failedResultSchema.safeParse(err.cause.details?.[0]);
+    if (parsed.success) return parsed.data;
   }
   const reason = err.cause?.message ?? err.message;
   return { status: 'failed', reason: reason.split('\n')[0] };

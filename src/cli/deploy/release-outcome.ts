@@ -1,5 +1,5 @@
 import { ExitCode } from '../../common/exit-codes';
-import { pushNotStartedType } from '../../workflows/verdicts';
+import { FailureType } from '../../common/failure-types';
 import type { DeployResult, ReleaseStage } from '../../workflows/types';
 
 const buildStages: readonly ReleaseStage[] = ['pushing', 'building'];
@@ -14,9 +14,13 @@ export function exitCodeFor(result: DeployResult): ExitCode {
       return ExitCode.rejected;
     case 'failed':
       // The CI job that hosts the push went away: nothing was built, so this is not a build failure.
-      if (result.failureType === pushNotStartedType) return ExitCode.failure;
+      if (result.failureType === FailureType.PushNotStarted) return ExitCode.failure;
       if (result.failedStage && buildStages.includes(result.failedStage)) return ExitCode.buildFailed;
-      if (result.failedStage && promotionStages.includes(result.failedStage)) return ExitCode.promotionFailed;
+      if (result.failedStage && promotionStages.includes(result.failedStage)) {
+        // Failed before the promote call: production was never touched, so this is an ordinary failure.
+        if (!result.promotionAttempted) return ExitCode.failure;
+        return result.reverted ? ExitCode.promotionFailed : ExitCode.notReverted;
+      }
       // An approval that timed out is a rejection by nobody: production was never touched.
       if (result.failedStage === 'awaiting-approval') return ExitCode.rejected;
       return ExitCode.failure;
@@ -48,6 +52,9 @@ export function summariseOutcome(outcome: ReleaseOutcome): string {
       return `rejected: ${outcome.reason ?? 'validation failed'}; production unchanged (${production})`;
     case 'failed': {
       const stage = outcome.failedStage ? ` while ${outcome.failedStage}` : '';
+      if (outcome.exitCode === ExitCode.notReverted) {
+        return `PRODUCTION NOT REVERTED${stage}: ${outcome.reason ?? 'no reason given'}`;
+      }
       const reverted = outcome.reverted ? `; production reverted to ${production}` : '';
       return `failed${stage}: ${outcome.reason ?? 'no reason given'}${reverted}`;
     }

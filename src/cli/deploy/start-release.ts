@@ -16,7 +16,10 @@ import { workflowUiUrl } from '../../temporal/ui-link';
 import { UsageError } from '../../common/usage-error';
 import type { ReleasePlan } from './plan-release';
 
-/** How long --supersede waits for the running release to finish its own cancellation (it may be reverting). */
+/**
+ * How long --supersede waits for the running release to end. One still before its promotion ends at once; one that
+ * has reached its promote call finishes the promotion (and its revert, when that fails) first.
+ */
 const supersedeTimeoutMs = 5 * 60_000;
 
 function refuse(settings: TemporalSettings, plan: ReleasePlan, runId?: string): UsageError {
@@ -33,7 +36,9 @@ function candidateLabel(plan: ReleasePlan): string {
 
 /**
  * Refuses while a release of the same model and environment runs, or with --supersede cancels it and waits
- * until it has closed. Runs before the push worker starts, so a refusal leaves nothing behind.
+ * until it has closed: a release cancelled before its promotion stops and leaves production as it was; one past
+ * its promote call finishes promoting and verifying (or reverting) first, so production is never left
+ * half-changed. Runs before the push worker starts, so a refusal leaves nothing behind.
  */
 export async function clearRunningRelease(
   client: Client,
@@ -45,7 +50,9 @@ export async function clearRunningRelease(
   if (!plan.options.supersede) throw refuse(settings, plan, running.runId);
   await client.workflow.getHandle(plan.workflowId, running.runId).cancel();
   if (!(await waitUntilClosed(client, plan.workflowId, supersedeTimeoutMs))) {
-    throw new Error(`the running release ${plan.workflowId} did not stop within 5 minutes of being cancelled`);
+    throw new Error(
+      `the running release ${plan.workflowId} did not stop within 5 minutes of being cancelled (it may be finishing its promotion or its revert)`,
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import { validationSpecSchema } from '../../../src/validation/schema';
 import type { deployModel } from '../../../src/workflows/deploy';
 import type { DeployInput } from '../../../src/workflows/types';
 import type { RunningWorker } from '../../../src/fleet/run-worker';
+import type { EmulatorOptions } from '../../../src/emulator/options';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { startFleetWorker } from '../../support/fleet-worker';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../../support/temporal';
@@ -63,9 +64,9 @@ export interface ReleaseHarness {
   close(): Promise<void>;
 }
 
-export async function startReleaseHarness(): Promise<ReleaseHarness> {
+export async function startReleaseHarness(options: { emulator?: EmulatorOptions } = {}): Promise<ReleaseHarness> {
   const temporal = await connectTemporal();
-  const emu = await startTestEmulator().catch(async (err: unknown) => {
+  const emu = await startTestEmulator(options.emulator).catch(async (err: unknown) => {
     await temporal.close();
     throw err;
   });

@@ -1,6 +1,12 @@
 import type { BasetenApi } from '../../../src/activities/deps';
 import { NotFoundError } from '../../../src/baseten/errors';
-import type { Deployment, DeploymentStatus, Environment, Model } from '../../../src/baseten/schemas';
+import type {
+  Deployment,
+  DeploymentStatus,
+  Environment,
+  InProgressPromotion,
+  Model,
+} from '../../../src/baseten/schemas';
 
 export function deployment(id: string, status: DeploymentStatus, extra: Partial<Deployment> = {}): Deployment {
   return {
@@ -19,19 +25,33 @@ export function deployment(id: string, status: DeploymentStatus, extra: Partial<
   };
 }
 
+export interface FakeEnvironment {
+  current: string | null;
+  candidate?: string;
+  promotion?: InProgressPromotion;
+}
+
 /**
  * A typed in-memory Baseten for activity unit tests: one model, deployments whose status follows a
- * scripted sequence (one step per read), environments, and every call recorded.
+ * scripted sequence (one step per read), environments (production among them), and every call recorded.
  */
 export class FakeBaseten {
-  productionId: string | null = null;
   readonly statuses = new Map<string, DeploymentStatus[]>();
-  readonly environments = new Map<string, { current: string | null; candidate?: string }>();
+  readonly environments = new Map<string, FakeEnvironment>();
   readonly calls: string[] = [];
   logs = ['building wheel', 'ERROR: No matching distribution found for nosuchpackage'];
 
   script(id: string, ...statuses: DeploymentStatus[]): void {
     this.statuses.set(id, statuses);
+  }
+
+  /** The production environment's current deployment. */
+  get productionId(): string | null {
+    return this.environments.get('production')?.current ?? null;
+  }
+
+  set productionId(id: string | null) {
+    this.environments.set('production', { ...this.environments.get('production'), current: id });
   }
 
   private read(id: string): Deployment {
@@ -50,6 +70,7 @@ export class FakeBaseten {
       model_id: 'm1',
       current_deployment: env.current ? this.read(env.current) : null,
       candidate_deployment: env.candidate ? this.read(env.candidate) : null,
+      in_progress_promotion: env.promotion ?? null,
     } as Environment;
   }
 
@@ -70,6 +91,12 @@ export class FakeBaseten {
       this.calls.push(`promoteDeployment ${id}`);
       if (id === 'development') {
         this.script('built1', 'BUILDING', 'ACTIVE');
+        // The new deployment becomes production once it is built: until then it is the pending candidate.
+        this.environments.set('production', {
+          current: this.productionId,
+          candidate: 'built1',
+          promotion: { status: 'RELEASING', percent_traffic_to_new_version: 0 },
+        });
         return this.read('built1');
       }
       this.productionId = id;
@@ -88,6 +115,20 @@ export class FakeBaseten {
     deactivateDeployment: async (_modelId, id) => {
       this.calls.push(`deactivateDeployment ${id}`);
       this.script(id, 'INACTIVE');
+      return { success: true };
+    },
+    cancelPromotion: async (_modelId, name) => {
+      this.calls.push(`cancelPromotion ${name}`);
+      const env = this.environments.get(name);
+      if (env?.promotion) env.promotion = { ...env.promotion, status: 'CANCELED' };
+      if (env) delete env.candidate;
+      return { status: 'CANCELED', message: 'cancelled' };
+    },
+    forceCancelPromotion: async (_modelId, name) => {
+      this.calls.push(`forceCancelPromotion ${name}`);
+      const env = this.environments.get(name);
+      if (env?.promotion) env.promotion = { ...env.promotion, status: 'CANCELED', percent_traffic_to_new_version: 0 };
+      if (env) delete env.candidate;
       return { success: true };
     },
     getDeploymentLogs: async () => this.logs.map((message) => ({ timestamp: '0', message, replica: null })),

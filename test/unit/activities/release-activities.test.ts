@@ -1,47 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
-import { createActivities } from '../../../src/activities';
-import type { ActivityDeps } from '../../../src/activities/deps';
 import { toActivityFailure } from '../../../src/activities/failures';
-import type { PromoteInput } from '../../../src/activities/promote';
-import type { VerifyInput } from '../../../src/activities/verify-production';
 import { InternalServerError, NotFoundError, RateLimitError } from '../../../src/baseten/errors';
-import { FakeBaseten } from './fake-baseten';
-
-/** Activities over the fake, with a clock that moves only when they sleep (no real waiting). */
-function setup() {
-  const fake = new FakeBaseten();
-  let now = 1_000_000;
-  const sleeps: number[] = [];
-  const deps: ActivityDeps = {
-    baseten: fake.api,
-    clock: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-    poll: { initialMs: 100, maxMs: 400 },
-  };
-  // Failures are the point of several tests: keep the activity logger quiet about them.
-  const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
-  const heartbeats: unknown[] = [];
-  env.on('heartbeat', (details: unknown) => heartbeats.push(details));
-  const activities = createActivities(deps);
-  // MockActivityEnvironment.run cannot infer the result type from the function; this wrapper can.
-  const run = <P extends unknown[], R>(fn: (...args: P) => Promise<R>, ...args: P): Promise<R> =>
-    env.run<P, R, typeof fn>(fn, ...args);
-  return {
-    fake,
-    env,
-    heartbeats,
-    sleeps,
-    activities,
-    run,
-    promote: (input: PromoteInput) => run(activities.promoteCandidate, input),
-    verify: (input: VerifyInput) => run(activities.verifyProduction, input),
-  };
-}
+import { setup } from './activity-harness';
 
 describe('awaitDeploymentActive', () => {
   it('returns once the deployment is ACTIVE, heart-beating each status it saw', async () => {
@@ -138,30 +98,6 @@ describe('promoteCandidate', () => {
       via: 'environment',
     });
     expect(fake.calls.filter((c) => c.startsWith('promote'))).toEqual(['promoteToEnvironment canary new']);
-  });
-
-  it('promotes the development deployment once, recognising the deployment an earlier attempt built', async () => {
-    const { fake, promote } = setup();
-    fake.productionId = 'old';
-    fake.script('old', 'ACTIVE');
-    fake.environments.set('production', { current: 'old' });
-    const input = {
-      modelId: 'm1',
-      environment: 'production',
-      target: { kind: 'development' },
-      via: 'deployment',
-      previousProductionId: 'old',
-    } as const;
-    expect(await promote(input)).toEqual({
-      deploymentId: 'built1',
-      alreadyPromoted: false,
-    });
-    fake.productionId = 'built1';
-    expect(await promote(input)).toEqual({
-      deploymentId: 'built1',
-      alreadyPromoted: true,
-    });
-    expect(fake.calls.filter((c) => c.startsWith('promote'))).toEqual(['promoteDeployment development']);
   });
 });
 

@@ -11,8 +11,16 @@ describe('release outcome', () => {
       ExitCode.failure,
     );
     expect(exitCodeFor({ status: 'failed', failedStage: 'building' })).toBe(ExitCode.buildFailed);
-    expect(exitCodeFor({ status: 'failed', failedStage: 'promoting', reverted: true })).toBe(ExitCode.promotionFailed);
-    expect(exitCodeFor({ status: 'failed', failedStage: 'verifying', reverted: true })).toBe(ExitCode.promotionFailed);
+    const attempted = { status: 'failed', promotionAttempted: true } as const;
+    expect(exitCodeFor({ ...attempted, failedStage: 'promoting', reverted: true })).toBe(ExitCode.promotionFailed);
+    expect(exitCodeFor({ ...attempted, failedStage: 'verifying', reverted: true })).toBe(ExitCode.promotionFailed);
+    // Exit 5 promises production is back on the previous deployment: a failed revert, or none, is exit 6.
+    expect(exitCodeFor({ ...attempted, failedStage: 'verifying', reverted: false })).toBe(ExitCode.notReverted);
+    expect(exitCodeFor({ ...attempted, failedStage: 'reverting', reverted: false })).toBe(ExitCode.notReverted);
+    // Failed before the promote call (reading production, waking the candidate): production was never touched.
+    expect(exitCodeFor({ status: 'failed', failedStage: 'promoting', promotionAttempted: false })).toBe(
+      ExitCode.failure,
+    );
     expect(exitCodeFor({ status: 'failed', failedStage: 'awaiting-approval' })).toBe(ExitCode.rejected);
     expect(exitCodeFor({ status: 'failed' })).toBe(ExitCode.failure);
   });
@@ -42,10 +50,28 @@ describe('release outcome', () => {
         failedStage: 'verifying',
         reason: 'error rate 100%',
         reverted: true,
+        promotionAttempted: true,
         productionDeploymentId: 'd1',
       },
       { workflowId: 'w', runId: 'r', uiUrl: 'u' },
     );
     expect(summariseOutcome(outcome)).toBe('failed while verifying: error rate 100%; production reverted to d1');
+  });
+});
+
+describe('a promotion that could not be reverted', () => {
+  it('says so loudly, first thing on the line', () => {
+    const outcome = releaseOutcome(
+      {
+        status: 'failed',
+        failedStage: 'verifying',
+        promotionAttempted: true,
+        reverted: false,
+        reason: 'verifying: production answers 500; production was NOT reverted (the revert failed)',
+      },
+      { workflowId: 'w', runId: 'r', uiUrl: 'u' },
+    );
+    expect(outcome.exitCode).toBe(ExitCode.notReverted);
+    expect(summariseOutcome(outcome)).toMatch(/^PRODUCTION NOT REVERTED while verifying: /);
   });
 });

@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
-import { isVerdict, oneLine, rootFailure, verificationFailedType } from '../../../src/workflows/verdicts';
+import { FailureType } from '../../../src/common/failure-types';
+import { isVerdict, oneLine, rootFailure } from '../../../src/workflows/verdicts';
 import { approvalReason } from '../../../src/workflows/endings';
 import { approvalRefusal } from '../../../src/workflows/approval';
 
@@ -27,7 +28,7 @@ describe('release outcome', () => {
       'DeploymentFailedError',
       'DeploymentTimeoutError',
       'TrussConfigError',
-      verificationFailedType,
+      FailureType.VerificationFailed,
     ]) {
       expect(isVerdict(activityFailure(ApplicationFailure.nonRetryable('x', type)))).toBe(true);
     }

@@ -1,0 +1,11 @@
+/**
+ * `patched()` ids. Each guards a change to the commands a workflow issues, so that runs started by an older
+ * worker still replay (test/replay checks every recorded history). Once no such run can exist, the branch
+ * becomes `deprecatePatch(id)` and later plain code.
+ */
+export const Patch = {
+  /** Releases wake (or activate) their candidate right before promoting it. */
+  wakeCandidate: 'wake-candidate-before-promote',
+  /** Reverts cancel a promotion still in progress before promoting the previous deployment back. */
+  cancelPromotion: 'cancel-promotion-before-revert',
+} as const;
