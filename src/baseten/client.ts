@@ -5,6 +5,7 @@ import { parseBodyText, parseResponse } from './parse';
 import {
   activateResponseSchema,
   deactivateResponseSchema,
+  deploymentMetricsSchema,
   deploymentSchema,
   deploymentsSchema,
   environmentSchema,
@@ -17,6 +18,8 @@ import {
   type CreateEnvironmentRequest,
   type DeactivateResponse,
   type Deployment,
+  type DeploymentMetrics,
+  type MetricMode,
   type Environment,
   type LogLine,
   type Model,
@@ -37,6 +40,18 @@ export interface LogsQuery {
   startEpochMillis?: number;
   /** Window end; Baseten's default is now. */
   endEpochMillis?: number;
+}
+
+/** GET .../metrics. Without `metrics`, Baseten's default set (replicas, requests by status, response time). */
+export interface MetricsQuery {
+  /** @default 'CURRENT' (a snapshot at now, which takes no window) */
+  mode?: MetricMode;
+  /** Window start; Baseten's default is one hour before the end. */
+  startEpochMillis?: number;
+  /** Window end; Baseten's default is now. The window may span at most 7 days. */
+  endEpochMillis?: number;
+  /** Metric names; unknown names are refused with a 400. */
+  metrics?: string[];
 }
 
 /** Per-call options of a management or wake call. */
@@ -181,6 +196,23 @@ export class BasetenClient {
     return (await this.management('getDeploymentLogs', 'GET', path, getLogsResponseSchema, undefined, options)).logs;
   }
 
+  /** Traffic metrics of one deployment (see `trafficSummary` in ./traffic for the numbers a watcher judges). */
+  async getDeploymentMetrics(
+    modelId: string,
+    deploymentId: string,
+    query: MetricsQuery = {},
+    options?: CallOptions,
+  ): Promise<DeploymentMetrics> {
+    const params = queryString({
+      mode: query.mode,
+      start_epoch_millis: query.startEpochMillis,
+      end_epoch_millis: query.endEpochMillis,
+      metrics: query.metrics,
+    });
+    const path = `${deploymentPath(modelId, deploymentId)}/metrics${params}`;
+    return this.management('getDeploymentMetrics', 'GET', path, deploymentMetricsSchema, undefined, options);
+  }
+
   /**
    * One predict request, never retried (it may not be idempotent, and validation measures it).
    * Throws only when no HTTP response arrives (connection, timeout, abort); any status is returned.
@@ -259,9 +291,13 @@ function environmentPath(modelId: string, envName: string): string {
   return `/v1/models/${seg(modelId, 'modelId')}/environments/${seg(envName, 'envName')}`;
 }
 
-function queryString(params: Record<string, string | number | undefined>): string {
+/** Arrays repeat their key (`metrics=a&metrics=b`), as Baseten's API reads list parameters. */
+function queryString(params: Record<string, string | number | string[] | undefined>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
+  for (const [key, value] of Object.entries(params)) {
+    if (Array.isArray(value)) for (const item of value) search.append(key, item);
+    else if (value !== undefined) search.set(key, String(value));
+  }
   const text = search.toString();
   return text ? `?${text}` : '';
 }

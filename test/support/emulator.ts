@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
+import { BasetenClient } from '../../src/baseten';
 import { EmulatorControl } from '../../src/emulator/control-client';
 import { fastTimings, type EmulatorOptions, type RecordedResponse } from '../../src/emulator/options';
 import { startEmulator, type Emulator } from '../../src/emulator/server';
@@ -50,6 +51,16 @@ export interface TestEmulator {
 }
 
 const failureStatuses: DeploymentStatus[] = ['BUILD_FAILED', 'DEPLOY_FAILED', 'FAILED', 'BUILD_STOPPED'];
+
+/** The real Baseten client pointed at an emulator, with no retries (a test sees every answer). */
+export function emulatorClient(emulator: Emulator): BasetenClient {
+  return new BasetenClient({
+    apiKey: emulator.apiKey,
+    managementUrl: emulator.managementUrl,
+    inferenceUrl: emulator.inferenceUrl,
+    maxRetries: 0,
+  });
+}
 
 /** One emulator per test file: fast timings, a temp state dir, quiet logs. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {

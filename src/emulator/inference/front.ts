@@ -17,7 +17,8 @@ import { parseInferenceCall, resolveDeployment } from './resolve';
  * deployment holds the request through its cold start, as Baseten does.
  */
 export function inferenceFront(ctx: EmulatorContext): Front {
-  async function reply(req: EmulatorRequest, signal: AbortSignal): Promise<JsonReply> {
+  /** `served` names the deployment a prediction went to, so its answer (error or not) is counted against it. */
+  async function reply(req: EmulatorRequest, signal: AbortSignal, served: Served): Promise<JsonReply> {
     if (apiKeyOf(req) !== ctx.options.apiKey)
       throw inferenceError(401, 'unauthorized', 'Missing or invalid API key: send "Authorization: Api-Key <key>"');
     const call = parseInferenceCall(req.target.hostname, req.target.pathname);
@@ -28,6 +29,7 @@ export function inferenceFront(ctx: EmulatorContext): Front {
       ctx.service.runner(dep.id).wake();
       return { status: 202 };
     }
+    served.deploymentId = dep.id;
     return predict(dep, await readInput(req), signal);
   }
 
@@ -62,18 +64,33 @@ export function inferenceFront(ctx: EmulatorContext): Front {
     matches: (req) =>
       /^model-[a-z0-9]+\.localhost$/.test(req.target.hostname) || req.target.pathname.startsWith('/inference/'),
     async handle(req, res) {
+      const arrived = Date.now();
+      const started = performance.now();
       const controller = new AbortController();
       res.once('close', () => controller.abort());
-      const result = await reply(req, controller.signal).catch((err: unknown) =>
+      const served: Served = {};
+      const result = await reply(req, controller.signal, served).catch((err: unknown) =>
         errorReply(err, (message) => ({ error: message, error_code: 'internal_baseten_error' }), ctx.options.logger),
       );
       req.raw.resume();
+      // A client that hung up saw no answer, so there is nothing to count.
+      const hungUp = controller.signal.aborted;
       sendJson(res, {
         ...result,
         headers: { ...result.headers, 'x-baseten-request-id': randomBytes(16).toString('hex') },
       });
+      if (served.deploymentId && !hungUp)
+        ctx.service.traffic.record(served.deploymentId, {
+          at: arrived,
+          status: result.status,
+          latencyMs: performance.now() - started,
+        });
     },
   };
+}
+
+interface Served {
+  deploymentId?: string;
 }
 
 async function readInput(req: EmulatorRequest): Promise<unknown> {

@@ -6,7 +6,8 @@ import { defaultAutoscaling, emulatorInstanceType } from '../state/defaults';
 import { newId } from '../state/ids';
 import type { StateStore } from '../state/store';
 import { servingStatuses, type DeploymentRecord, type DeploymentStatus, type ModelRecord } from '../state/types';
-import { deploymentView, modelView, type DeploymentV1, type ModelV1 } from '../state/views';
+import { activeReplicaCount, deploymentView, modelView, type DeploymentV1, type ModelV1 } from '../state/views';
+import { TrafficLog } from '../metrics/traffic-log';
 import { ensureEnvironment } from './environments';
 import { LogBook } from './log-book';
 import { completePending, failPending, promote, type PromotionHost } from './promotion';
@@ -41,6 +42,8 @@ const deploymentNamePattern = /^[0-9a-zA-Z_.-]+$/;
 /** The emulated Baseten control plane: models, deployments and their lifecycle. Transport-free. */
 export class EmulatorService implements PromotionHost {
   readonly logs = new LogBook();
+  /** Inference requests and replica counts per deployment, for the metrics endpoint. */
+  readonly traffic = new TrafficLog();
   private readonly runners = new Map<string, DeploymentRunner>();
   private readonly events = new StatusEvents();
 
@@ -83,6 +86,7 @@ export class EmulatorService implements PromotionHost {
     };
     if (dep.isDevelopment) this.replaceDevelopment(model, dep);
     this.store.deployments.set(id, dep);
+    this.traffic.setReplicas(id, 0);
     this.placeNewDeployment(dep, input);
     this.logs.add(id, `Deployment ${dep.name} created from ${input.trussDir}`);
     this.runner(id).deploy();
@@ -232,6 +236,7 @@ export class EmulatorService implements PromotionHost {
         dep.status = 'SCALED_TO_ZERO';
       else if (!dep.everActive && ['BUILDING', 'DEPLOYING', 'LOADING_MODEL'].includes(dep.status))
         this.runner(dep.id).deploy();
+      this.traffic.setReplicas(dep.id, activeReplicaCount(dep.status));
     }
     this.save();
   }
@@ -243,6 +248,7 @@ export class EmulatorService implements PromotionHost {
   private setStatus(dep: DeploymentRecord, status: DeploymentStatus): void {
     if (dep.status === status) return;
     dep.status = status;
+    this.traffic.setReplicas(dep.id, activeReplicaCount(status));
     this.logs.add(dep.id, `Deployment status: ${status}`);
     if (this.store.deployments.has(dep.id)) this.save();
     this.events.changed(dep.id);
@@ -298,6 +304,7 @@ export class EmulatorService implements PromotionHost {
     this.runners.delete(dep.id);
     this.faults.clearDeployment(dep.id);
     this.logs.forget(dep.id);
+    this.traffic.forget(dep.id);
     await runner?.close();
     rmSync(path.dirname(dep.trussDir), { recursive: true, force: true });
   }
