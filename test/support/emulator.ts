@@ -26,6 +26,8 @@ export interface HttpResult {
 export interface TestEmulator {
   emulator: Emulator;
   control: EmulatorControl;
+  /** The real Baseten client pointed at this emulator, with no retries (a test sees every answer). */
+  client: BasetenClient;
   /** Every management API response so far (for the OpenAPI conformance checks). */
   responses: RecordedResponse[];
   /** A management/inference/control call with the emulator's key (pass `apiKey: null` for none). */
@@ -51,16 +53,6 @@ export interface TestEmulator {
 }
 
 const failureStatuses: DeploymentStatus[] = ['BUILD_FAILED', 'DEPLOY_FAILED', 'FAILED', 'BUILD_STOPPED'];
-
-/** The real Baseten client pointed at an emulator, with no retries (a test sees every answer). */
-export function emulatorClient(emulator: Emulator): BasetenClient {
-  return new BasetenClient({
-    apiKey: emulator.apiKey,
-    managementUrl: emulator.managementUrl,
-    inferenceUrl: emulator.inferenceUrl,
-    maxRetries: 0,
-  });
-}
 
 /** One emulator per test file: fast timings, a temp state dir, quiet logs. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
@@ -141,9 +133,17 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     );
   };
 
+  const client = new BasetenClient({
+    apiKey: emulator.apiKey,
+    managementUrl: emulator.managementUrl,
+    inferenceUrl: emulator.inferenceUrl,
+    maxRetries: 0,
+  });
+
   return {
     emulator,
     control,
+    client,
     responses,
     call,
     getDeployment,

@@ -24,11 +24,13 @@ export function inferenceFront(ctx: EmulatorContext): Front {
     const call = parseInferenceCall(req.target.hostname, req.target.pathname);
     if (!call || req.method !== 'POST')
       throw inferenceError(404, 'client_error', `No such inference endpoint: ${req.method} ${req.target.pathname}`);
-    const dep = resolveDeployment(ctx.service.store, call);
     if (call.action === 'wake') {
+      const dep = resolveDeployment(ctx.service.store, call);
       ctx.service.runner(dep.id).wake();
       return { status: 202 };
     }
+    // During a rolling promotion the environment's predictions are split between its two deployments.
+    const dep = resolveDeployment(ctx.service.store, call, (env) => ctx.service.rollouts.route(env));
     served.deploymentId = dep.id;
     return predict(dep, await readInput(req), signal);
   }

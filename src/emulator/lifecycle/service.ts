@@ -10,7 +10,8 @@ import { activeReplicaCount, deploymentView, modelView, type DeploymentV1, type 
 import { TrafficLog } from '../metrics/traffic-log';
 import { ensureEnvironment } from './environments';
 import { LogBook } from './log-book';
-import { completePending, failPending, promote, type PromotionHost } from './promotion';
+import { completePending, failPending, promote, refuseDuringRollout, type PromotionHost } from './promotion';
+import { Rollouts } from './rollout';
 import { DeploymentRunner } from './runner';
 import { StatusEvents } from './status-events';
 import { invalid, notFound } from './service-error';
@@ -44,6 +45,8 @@ export class EmulatorService implements PromotionHost {
   readonly logs = new LogBook();
   /** Inference requests and replica counts per deployment, for the metrics endpoint. */
   readonly traffic = new TrafficLog();
+  /** Rolling promotions in progress, and which deployment serves each environment's next prediction. */
+  readonly rollouts: Rollouts;
   private readonly runners = new Map<string, DeploymentRunner>();
   private readonly events = new StatusEvents();
 
@@ -51,7 +54,9 @@ export class EmulatorService implements PromotionHost {
     readonly store: StateStore,
     private readonly options: ResolvedOptions,
     private readonly faults: Faults,
-  ) {}
+  ) {
+    this.rollouts = new Rollouts(this, options.timings.rollingStepMs);
+  }
 
   createDeployment(input: CreateDeploymentInput): { model: ModelV1; deployment: DeploymentV1 } {
     if (input.isDevelopment && (input.environmentName || input.deploymentName))
@@ -59,6 +64,8 @@ export class EmulatorService implements PromotionHost {
     if (input.deploymentName !== undefined && !deploymentNamePattern.test(input.deploymentName))
       throw invalid(`deploymentName "${input.deploymentName}" may only contain letters, digits, "_", "-" and "."`);
     const model = this.resolveModelForPush(input);
+    const target = input.environmentName ? this.store.environment(model.id, input.environmentName) : undefined;
+    if (target) refuseDuringRollout(target);
     if (input.deploymentName && this.store.deploymentsOf(model.id).some((d) => d.name === input.deploymentName))
       throw invalid(`Model ${model.id} already has a deployment named "${input.deploymentName}"`);
 
@@ -154,6 +161,7 @@ export class EmulatorService implements PromotionHost {
     const dep = this.getDeployment(modelId, ref);
     const env = ensureEnvironment(this, modelId, 'production');
     if (dep.isDevelopment) {
+      refuseDuringRollout(env);
       const { deployment } = this.createDeployment({
         modelId,
         trussDir: dep.trussDir,
@@ -201,7 +209,10 @@ export class EmulatorService implements PromotionHost {
   async deleteModel(modelId: string): Promise<void> {
     this.getModel(modelId);
     for (const dep of this.store.deploymentsOf(modelId)) await this.forgetDeployment(dep);
-    for (const env of this.store.environmentsOf(modelId)) this.store.deleteEnvironment(modelId, env.name);
+    for (const env of this.store.environmentsOf(modelId)) {
+      this.rollouts.drop(env);
+      this.store.deleteEnvironment(modelId, env.name);
+    }
     this.store.models.delete(modelId);
     this.save();
   }
@@ -238,10 +249,12 @@ export class EmulatorService implements PromotionHost {
         this.runner(dep.id).deploy();
       this.traffic.setReplicas(dep.id, activeReplicaCount(dep.status));
     }
+    this.rollouts.resumeAll();
     this.save();
   }
 
   async close(): Promise<void> {
+    this.rollouts.close();
     await Promise.all([...this.runners.values()].map((r) => r.close()));
   }
 
@@ -250,7 +263,10 @@ export class EmulatorService implements PromotionHost {
     dep.status = status;
     this.traffic.setReplicas(dep.id, activeReplicaCount(status));
     this.logs.add(dep.id, `Deployment status: ${status}`);
-    if (this.store.deployments.has(dep.id)) this.save();
+    if (this.store.deployments.has(dep.id)) {
+      this.rollouts.deploymentChanged(dep);
+      this.save();
+    }
     this.events.changed(dep.id);
   }
 
@@ -294,6 +310,7 @@ export class EmulatorService implements PromotionHost {
     this.store.deployments.delete(dep.id);
     for (const env of this.store.environmentsOf(dep.modelId)) {
       if (env.candidateDeploymentId === dep.id) {
+        if (env.rollout?.deploymentId === dep.id) this.rollouts.drop(env);
         env.candidateDeploymentId = null;
         env.inProgressPromotion = null;
       }

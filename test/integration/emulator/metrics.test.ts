@@ -1,14 +1,12 @@
-import { trafficSummary, type BasetenClient, type DeploymentMetrics } from '../../../src/baseten';
-import { emulatorClient, startTestEmulator, type TestEmulator } from '../../support/emulator';
+import { trafficSummary, type DeploymentMetrics } from '../../../src/baseten';
+import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { closeConforming } from './openapi';
 import { echoModel, writeTruss } from '../../support/trusses';
 
 let t: TestEmulator;
-let client: BasetenClient;
 
 beforeAll(async () => {
   t = await startTestEmulator();
-  client = emulatorClient(t.emulator);
 });
 
 afterAll(() => closeConforming(t));
@@ -109,14 +107,14 @@ test('every request is counted against the deployment that served it, by status 
   expect(latency['quantile=0.99']).toBeGreaterThanOrEqual(0.25);
   expect(latency['stat=avg']).toBeGreaterThanOrEqual((4 * 0.25) / 15);
 
-  const devMetrics = await client.getDeploymentMetrics(modelId, dev.deployment.id, {
+  const devMetrics = await t.client.getDeploymentMetrics(modelId, dev.deployment.id, {
     mode: 'SUMMARY',
     startEpochMillis: since,
   });
   expect(trafficSummary(devMetrics)).toMatchObject({ requests: 3, errors5xx: 0, errorRate: 0 });
 
   // The typed client and the summary a watcher judges.
-  const viaClient = await client.getDeploymentMetrics(modelId, deploymentId, {
+  const viaClient = await t.client.getDeploymentMetrics(modelId, deploymentId, {
     mode: 'SUMMARY',
     startEpochMillis: since,
   });
@@ -127,13 +125,13 @@ test('every request is counted against the deployment that served it, by status 
   expect(judged.p99Ms).toBeGreaterThanOrEqual(250);
 
   // CURRENT reports the last minute, which holds all of this traffic.
-  const current = await client.getDeploymentMetrics(modelId, deploymentId);
+  const current = await t.client.getDeploymentMetrics(modelId, deploymentId);
   expect(current.mode).toBe('CURRENT');
   expect(current.end_epoch_millis - current.start_epoch_millis).toBe(60_000);
   expect(trafficSummary(current)).toMatchObject({ requests: 15, errors5xx: 2 });
 
   // SERIES over the default hour: 30 s steps, the traffic in the last steps, nothing before the deployment existed.
-  const series = await client.getDeploymentMetrics(modelId, deploymentId, { mode: 'SERIES' });
+  const series = await t.client.getDeploymentMetrics(modelId, deploymentId, { mode: 'SERIES' });
   expect(series).toMatchObject({ mode: 'SERIES', step_seconds: 30 });
   expect(series.end_epoch_millis - series.start_epoch_millis).toBe(3600_000);
   expect(series.metric_values).toHaveLength(120);
@@ -145,14 +143,14 @@ test('every request is counted against the deployment that served it, by status 
 test('a deployment with no traffic reports zero requests, no latency, and its replica count', async () => {
   const { modelId, deploymentId } = await activeModel('quiet');
   const since = Date.now() - 60_000;
-  const response = await client.getDeploymentMetrics(modelId, deploymentId, {
+  const response = await t.client.getDeploymentMetrics(modelId, deploymentId, {
     mode: 'SUMMARY',
     startEpochMillis: since,
   });
   expect(response.metric_values[0]!.values).toEqual([[1], [0, 0, 0, 0], [null, null, null, null, null]]);
   expect(trafficSummary(response)).toEqual({ requests: 0, errors5xx: 0, replicasActive: 1 });
 
-  const one = await client.getDeploymentMetrics(modelId, 'production', {
+  const one = await t.client.getDeploymentMetrics(modelId, 'production', {
     mode: 'SUMMARY',
     metrics: ['baseten_inference_requests_total'],
   });

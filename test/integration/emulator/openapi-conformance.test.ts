@@ -50,6 +50,17 @@ test('the checker itself rejects a body that breaks the spec', () => {
       metricsAt({ ...metrics, metric_descriptors: [{ ...metrics.metric_descriptors[0], kind: 'RATE' }] }),
     ),
   ).toHaveLength(1);
+  const control = (name: string, body: unknown) => ({
+    method: 'POST',
+    path: `/v1/models/a/environments/production/${name}_promotion`,
+    status: 200,
+    body,
+  });
+  expect(conformanceProblems(control('cancel', { status: 'RAMPING_DOWN', message: 'ok' }))).toEqual([]);
+  expect(conformanceProblems(control('cancel', { status: 'DONE', message: 'ok' }))).toHaveLength(1);
+  expect(conformanceProblems(control('cancel', { status: 'CANCELED' })).join()).toMatch(/message/);
+  expect(conformanceProblems(control('pause', { success: true }))).toEqual([]);
+  expect(conformanceProblems(control('force_roll_forward', {})).join()).toMatch(/success/);
 });
 
 test('every management endpoint answers with the status and body shape the official spec declares', async () => {
@@ -110,6 +121,12 @@ test('every management endpoint answers with the status and body shape the offic
     ['POST', `/v1/models/${m}/deployments/development/promote`],
     ['POST', `/v1/models/${m}/deployments/production/deactivate`],
     ['POST', `/v1/models/${m}/deployments/development/activate`],
+    // The promotion controls, with nothing in progress (rollout.test.ts and promotion.test.ts record them mid-promotion).
+    ['POST', `/v1/models/${m}/environments/production/cancel_promotion`],
+    ['POST', `/v1/models/${m}/environments/production/force_cancel_promotion`],
+    ['POST', `/v1/models/${m}/environments/production/pause_promotion`],
+    ['POST', `/v1/models/${m}/environments/production/resume_promotion`],
+    ['POST', `/v1/models/${m}/environments/production/force_roll_forward_promotion`],
     ['DELETE', `/v1/models/${m}/environments/staging`],
     ['DELETE', `/v1/models/${m}/deployments/${dev.deployment.id}`],
   ];

@@ -3,7 +3,7 @@ import type { BasetenClient, InferenceTarget } from '../../../src/baseten';
 import { projectRoot } from '../../../src/tools/paths';
 import { loadValidationFile } from '../../../src/validation/load';
 import { runValidation } from '../../../src/validation/run';
-import { emulatorClient, startTestEmulator, type TestEmulator } from '../../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { copyExample } from '../../support/trusses';
 
 // The example validation files, run against the example Trusses served by real Python model processes
@@ -14,7 +14,7 @@ let client: BasetenClient;
 
 beforeAll(async () => {
   t = await startTestEmulator();
-  client = emulatorClient(t.emulator);
+  client = t.client;
 });
 afterAll(() => t.close());
 
