@@ -4,6 +4,7 @@ import { resolveOptions, type BasetenClientOptions, type ResolvedOptions } from 
 import { parseBodyText, parseResponse } from './parse';
 import {
   activateResponseSchema,
+  cancelPromotionResponseSchema,
   deactivateResponseSchema,
   deploymentMetricsSchema,
   deploymentSchema,
@@ -13,8 +14,10 @@ import {
   getLogsResponseSchema,
   modelSchema,
   modelsSchema,
+  signalPromotionResponseSchema,
   updateAutoscalingSettingsResponseSchema,
   type ActivateResponse,
+  type CancelPromotionResponse,
   type CreateEnvironmentRequest,
   type DeactivateResponse,
   type Deployment,
@@ -25,8 +28,10 @@ import {
   type Model,
   type PromoteRequest,
   type PromoteToEnvironmentRequest,
+  type SignalPromotionResponse,
   type UpdateAutoscalingSettings,
   type UpdateAutoscalingSettingsResponse,
+  type UpdateEnvironmentRequest,
 } from './schemas';
 import { describeCall, Transport, type HttpMethod } from './transport';
 
@@ -152,6 +157,59 @@ export class BasetenClient {
     return this.management('createEnvironment', 'POST', path, environmentSchema, body, options);
   }
 
+  /**
+   * Updates an environment's autoscaling and promotion settings (only the fields sent). Baseten applies it
+   * asynchronously: poll getEnvironment for the result. The answer is `{status, message}` (newer Baseten specs add
+   * the environment, which is kept).
+   */
+  async updateEnvironment(
+    modelId: string,
+    envName: string,
+    body: UpdateEnvironmentRequest,
+    options?: CallOptions,
+  ): Promise<UpdateAutoscalingSettingsResponse> {
+    const path = environmentPath(modelId, envName);
+    const schema = updateAutoscalingSettingsResponseSchema;
+    return this.management('updateEnvironment', 'PATCH', path, schema, body, options);
+  }
+
+  /**
+   * Cancels the environment's promotion in progress: CANCELED when it ended at once, RAMPING_DOWN while a rolling
+   * promotion moves its traffic back step by step (poll getEnvironment until in_progress_promotion is CANCELED).
+   */
+  async cancelPromotion(modelId: string, envName: string, options?: CallOptions): Promise<CancelPromotionResponse> {
+    const path = `${environmentPath(modelId, envName)}/cancel_promotion`;
+    return this.management('cancelPromotion', 'POST', path, cancelPromotionResponseSchema, undefined, options);
+  }
+
+  /** Cancels the promotion in progress at once and rolls back to the previous deployment. */
+  async forceCancelPromotion(
+    modelId: string,
+    envName: string,
+    options?: CallOptions,
+  ): Promise<SignalPromotionResponse> {
+    return this.signalPromotion('forceCancelPromotion', 'force_cancel_promotion', modelId, envName, options);
+  }
+
+  /** Pauses a rolling promotion after its current step; the status settles to PAUSED. */
+  async pausePromotion(modelId: string, envName: string, options?: CallOptions): Promise<SignalPromotionResponse> {
+    return this.signalPromotion('pausePromotion', 'pause_promotion', modelId, envName, options);
+  }
+
+  /** Resumes a paused rolling promotion from where it stopped (RAMPING_UP). */
+  async resumePromotion(modelId: string, envName: string, options?: CallOptions): Promise<SignalPromotionResponse> {
+    return this.signalPromotion('resumePromotion', 'resume_promotion', modelId, envName, options);
+  }
+
+  /** Completes a rolling promotion at once, with all traffic on the new version, even while it rolls back. */
+  async forceRollForwardPromotion(
+    modelId: string,
+    envName: string,
+    options?: CallOptions,
+  ): Promise<SignalPromotionResponse> {
+    return this.signalPromotion('forceRollForwardPromotion', 'force_roll_forward_promotion', modelId, envName, options);
+  }
+
   async activateDeployment(
     modelId: string,
     deploymentId: DeploymentRef,
@@ -249,6 +307,18 @@ export class BasetenClient {
       timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
       signal: options.signal,
     });
+  }
+
+  /** A bodiless POST to one of the promotion signals, answered SignalPromotionResponseV1 (`success` false: not taken). */
+  private async signalPromotion(
+    call: string,
+    action: string,
+    modelId: string,
+    envName: string,
+    options?: CallOptions,
+  ): Promise<SignalPromotionResponse> {
+    const path = `${environmentPath(modelId, envName)}/${action}`;
+    return this.management(call, 'POST', path, signalPromotionResponseSchema, undefined, options);
   }
 
   private async management<S extends z.ZodType>(

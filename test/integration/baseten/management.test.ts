@@ -217,6 +217,55 @@ describe('BasetenClient management calls', () => {
     await expect(client.getDeploymentMetrics('abc1d2ef', 'q48rmd3')).rejects.toThrow(/metric_values\.0\.values\.0\.0/);
   });
 
+  it('updates an environment with only the settings given, and returns the status answer', async () => {
+    answer({ status: 'ACCEPTED', message: 'Environment settings updated' });
+    const body = { promotion_settings: { rolling_deploy: true, rolling_deploy_config: { max_surge_percent: 25 } } };
+    await expect(client.updateEnvironment('abc1d2ef', 'production', body)).resolves.toEqual({
+      status: 'ACCEPTED',
+      message: 'Environment settings updated',
+    });
+    const req = onlyRequest();
+    expect(req).toMatchObject({ method: 'PATCH', url: '/v1/models/abc1d2ef/environments/production' });
+    expect(req.json()).toEqual(body);
+  });
+
+  it('cancels a promotion with a bodiless POST and returns CANCELED or RAMPING_DOWN', async () => {
+    answer({ status: 'RAMPING_DOWN', message: 'moving traffic back' });
+    await expect(client.cancelPromotion('abc1d2ef', 'production')).resolves.toEqual({
+      status: 'RAMPING_DOWN',
+      message: 'moving traffic back',
+    });
+    expect(onlyRequest()).toMatchObject({
+      method: 'POST',
+      url: '/v1/models/abc1d2ef/environments/production/cancel_promotion',
+      body: '',
+    });
+  });
+
+  it('rejects a cancel answer with a status the spec does not define', async () => {
+    answer({ status: 'DONE', message: 'x' });
+    await expect(client.cancelPromotion('abc1d2ef', 'production')).rejects.toThrow(/status/);
+  });
+
+  it('sends each promotion signal to its own endpoint and returns whether it was taken', async () => {
+    answer({ success: false });
+    const calls: Array<[string, () => Promise<{ success: boolean }>]> = [
+      ['force_cancel_promotion', () => client.forceCancelPromotion('abc1d2ef', 'staging')],
+      ['pause_promotion', () => client.pausePromotion('abc1d2ef', 'staging')],
+      ['resume_promotion', () => client.resumePromotion('abc1d2ef', 'staging')],
+      ['force_roll_forward_promotion', () => client.forceRollForwardPromotion('abc1d2ef', 'staging')],
+    ];
+    for (const [, call] of calls) await expect(call()).resolves.toEqual({ success: false });
+    expect(server.requests.map((r) => `${r.method} ${r.url} [${r.body}]`)).toEqual(
+      calls.map(([action]) => `POST /v1/models/abc1d2ef/environments/staging/${action} []`),
+    );
+  });
+
+  it('rejects a signal answer without "success" (the spec requires it)', async () => {
+    answer({});
+    await expect(client.pausePromotion('abc1d2ef', 'production')).rejects.toThrow(/success/);
+  });
+
   it('keeps fields Baseten adds later instead of failing on them', async () => {
     answer({ ...deployment, request_backpressure_settings: { policy: 'QUEUE_ON_FULL' } });
     const got = await client.getDeployment('abc1d2ef', 'q48rmd3');

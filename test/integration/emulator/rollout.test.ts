@@ -280,6 +280,34 @@ test('a candidate that fails during the ramp ends it FAILED, with every request 
   expect(await split(m, 4)).toEqual({ v1: 4 });
 });
 
+test('the typed client drives a rolling promotion: settings, promote, pause, resume, cancel and force roll forward', async () => {
+  const m = await rollingModel('client-driven', { surge: 50 });
+  const { client } = t;
+  await expect(
+    client.updateEnvironment(m.modelId, 'production', {
+      promotion_settings: { rolling_deploy_config: { stabilization_time_seconds: 3600 } },
+    }),
+  ).resolves.toEqual({ status: 'ACCEPTED', message: expect.any(String) as unknown });
+  const production = await client.getEnvironment(m.modelId, 'production');
+  expect(production.promotion_settings).toMatchObject({
+    rolling_deploy: true,
+    rolling_deploy_config: { max_surge_percent: 50, stabilization_time_seconds: 3600 },
+  });
+
+  await client.promoteToEnvironment(m.modelId, 'production', { deployment_id: m.v2 });
+  expect(await client.pausePromotion(m.modelId, 'production')).toEqual({ success: true });
+  expect(await client.resumePromotion(m.modelId, 'production')).toEqual({ success: true });
+  expect((await client.getEnvironment(m.modelId, 'production')).in_progress_promotion).toMatchObject({
+    status: 'RELEASING',
+  });
+  expect(await client.cancelPromotion(m.modelId, 'production')).toMatchObject({ status: 'CANCELED' });
+  expect(await client.forceCancelPromotion(m.modelId, 'production')).toEqual({ success: false });
+
+  await client.promoteToEnvironment(m.modelId, 'production', { deployment_id: m.v2 });
+  expect(await client.forceRollForwardPromotion(m.modelId, 'production')).toEqual({ success: true });
+  expect((await client.getDeployment(m.modelId, 'production')).id).toBe(m.v2);
+});
+
 test('a paused ramp survives an emulator restart and carries on from its step when resumed', async () => {
   const stateDir = `${t.emulator.stateDir}-restart`;
   const first = await startTestEmulator({ stateDir, apiKey: 'restart-key' });

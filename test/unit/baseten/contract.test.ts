@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   activateResponseSchema,
   autoscalingSettingsSchema,
+  cancelPromotionResponseSchema,
   createEnvironmentRequestSchema,
   deactivateResponseSchema,
   deploymentMetricsSchema,
@@ -22,8 +23,10 @@ import {
   promoteRequestSchema,
   promoteToEnvironmentRequestSchema,
   promotionSettingsSchema,
+  signalPromotionResponseSchema,
   updateAutoscalingSettingsResponseSchema,
   updateAutoscalingSettingsSchema,
+  updateEnvironmentRequestSchema,
 } from '../../../src/baseten';
 import { componentSchema, loadManagementSpec, managementSpecPath, type JsonSchema } from '../../../src/baseten/spec';
 import { sampleFromSchema, type SampleOptions } from './spec-sample';
@@ -51,11 +54,14 @@ const contracts: [string, z.ZodObject][] = [
   ['GetDeploymentMetricsResponseV1', deploymentMetricsSchema],
   ['DeploymentMetricDescriptorV1', metricDescriptorSchema],
   ['DeploymentMetricValueSetV1', metricValueSetSchema],
+  ['CancelPromotionResponseV1', cancelPromotionResponseSchema],
+  ['SignalPromotionResponseV1', signalPromotionResponseSchema],
   // Request bodies: what we send must be what the spec accepts.
   ['PromoteRequestV1', promoteRequestSchema],
   ['PromoteToEnvironmentRequestV1', promoteToEnvironmentRequestSchema],
   ['CreateEnvironmentRequestV1', createEnvironmentRequestSchema],
   ['UpdateAutoscalingSettingsV1', updateAutoscalingSettingsSchema],
+  ['UpdateEnvironmentRequestV1', updateEnvironmentRequestSchema],
 ];
 
 /** The spec's required list of a component (absent means none). */
