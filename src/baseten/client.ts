@@ -6,6 +6,7 @@ import {
   activateResponseSchema,
   cancelPromotionResponseSchema,
   deactivateResponseSchema,
+  deploymentMetricsSchema,
   deploymentSchema,
   deploymentsSchema,
   environmentSchema,
@@ -20,6 +21,8 @@ import {
   type CreateEnvironmentRequest,
   type DeactivateResponse,
   type Deployment,
+  type DeploymentMetrics,
+  type MetricMode,
   type Environment,
   type LogLine,
   type Model,
@@ -28,6 +31,7 @@ import {
   type SignalPromotionResponse,
   type UpdateAutoscalingSettings,
   type UpdateAutoscalingSettingsResponse,
+  type UpdateEnvironmentRequest,
 } from './schemas';
 import { describeCall, Transport, type HttpMethod } from './transport';
 
@@ -41,6 +45,18 @@ export interface LogsQuery {
   startEpochMillis?: number;
   /** Window end; Baseten's default is now. */
   endEpochMillis?: number;
+}
+
+/** GET .../metrics. Without `metrics`, Baseten's default set (replicas, requests by status, response time). */
+export interface MetricsQuery {
+  /** @default 'CURRENT' (a snapshot at now, which takes no window) */
+  mode?: MetricMode;
+  /** Window start; Baseten's default is one hour before the end. */
+  startEpochMillis?: number;
+  /** Window end; Baseten's default is now. The window may span at most 7 days. */
+  endEpochMillis?: number;
+  /** Metric names; unknown names are refused with a 400. */
+  metrics?: string[];
 }
 
 /** Per-call options of a management or wake call. */
@@ -141,20 +157,57 @@ export class BasetenClient {
     return this.management('createEnvironment', 'POST', path, environmentSchema, body, options);
   }
 
-  /** Cancels the environment's promotion in progress, gracefully (RAMPING_DOWN while traffic moves back). */
+  /**
+   * Updates an environment's autoscaling and promotion settings (only the fields sent). Baseten applies it
+   * asynchronously: poll getEnvironment for the result. The answer is `{status, message}` (newer Baseten specs add
+   * the environment, which is kept).
+   */
+  async updateEnvironment(
+    modelId: string,
+    envName: string,
+    body: UpdateEnvironmentRequest,
+    options?: CallOptions,
+  ): Promise<UpdateAutoscalingSettingsResponse> {
+    const path = environmentPath(modelId, envName);
+    const schema = updateAutoscalingSettingsResponseSchema;
+    return this.management('updateEnvironment', 'PATCH', path, schema, body, options);
+  }
+
+  /**
+   * Cancels the environment's promotion in progress: CANCELED when it ended at once, RAMPING_DOWN while a rolling
+   * promotion moves its traffic back step by step (poll getEnvironment until in_progress_promotion is CANCELED).
+   */
   async cancelPromotion(modelId: string, envName: string, options?: CallOptions): Promise<CancelPromotionResponse> {
     const path = `${environmentPath(modelId, envName)}/cancel_promotion`;
     return this.management('cancelPromotion', 'POST', path, cancelPromotionResponseSchema, undefined, options);
   }
 
-  /** Cancels the environment's promotion in progress at once, moving all traffic back. */
+  /** Cancels the promotion in progress at once and rolls back to the previous deployment. */
   async forceCancelPromotion(
     modelId: string,
     envName: string,
     options?: CallOptions,
   ): Promise<SignalPromotionResponse> {
-    const path = `${environmentPath(modelId, envName)}/force_cancel_promotion`;
-    return this.management('forceCancelPromotion', 'POST', path, signalPromotionResponseSchema, undefined, options);
+    return this.signalPromotion('forceCancelPromotion', 'force_cancel_promotion', modelId, envName, options);
+  }
+
+  /** Pauses a rolling promotion after its current step; the status settles to PAUSED. */
+  async pausePromotion(modelId: string, envName: string, options?: CallOptions): Promise<SignalPromotionResponse> {
+    return this.signalPromotion('pausePromotion', 'pause_promotion', modelId, envName, options);
+  }
+
+  /** Resumes a paused rolling promotion from where it stopped (RAMPING_UP). */
+  async resumePromotion(modelId: string, envName: string, options?: CallOptions): Promise<SignalPromotionResponse> {
+    return this.signalPromotion('resumePromotion', 'resume_promotion', modelId, envName, options);
+  }
+
+  /** Completes a rolling promotion at once, with all traffic on the new version, even while it rolls back. */
+  async forceRollForwardPromotion(
+    modelId: string,
+    envName: string,
+    options?: CallOptions,
+  ): Promise<SignalPromotionResponse> {
+    return this.signalPromotion('forceRollForwardPromotion', 'force_roll_forward_promotion', modelId, envName, options);
   }
 
   async activateDeployment(
@@ -201,6 +254,23 @@ export class BasetenClient {
     return (await this.management('getDeploymentLogs', 'GET', path, getLogsResponseSchema, undefined, options)).logs;
   }
 
+  /** Traffic metrics of one deployment (see `trafficSummary` in ./traffic for the numbers a watcher judges). */
+  async getDeploymentMetrics(
+    modelId: string,
+    deploymentId: string,
+    query: MetricsQuery = {},
+    options?: CallOptions,
+  ): Promise<DeploymentMetrics> {
+    const params = queryString({
+      mode: query.mode,
+      start_epoch_millis: query.startEpochMillis,
+      end_epoch_millis: query.endEpochMillis,
+      metrics: query.metrics,
+    });
+    const path = `${deploymentPath(modelId, deploymentId)}/metrics${params}`;
+    return this.management('getDeploymentMetrics', 'GET', path, deploymentMetricsSchema, undefined, options);
+  }
+
   /**
    * One predict request, never retried (it may not be idempotent, and validation measures it).
    * Throws only when no HTTP response arrives (connection, timeout, abort); any status is returned.
@@ -237,6 +307,18 @@ export class BasetenClient {
       timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
       signal: options.signal,
     });
+  }
+
+  /** A bodiless POST to one of the promotion signals, answered SignalPromotionResponseV1 (`success` false: not taken). */
+  private async signalPromotion(
+    call: string,
+    action: string,
+    modelId: string,
+    envName: string,
+    options?: CallOptions,
+  ): Promise<SignalPromotionResponse> {
+    const path = `${environmentPath(modelId, envName)}/${action}`;
+    return this.management(call, 'POST', path, signalPromotionResponseSchema, undefined, options);
   }
 
   private async management<S extends z.ZodType>(
@@ -279,9 +361,13 @@ function environmentPath(modelId: string, envName: string): string {
   return `/v1/models/${seg(modelId, 'modelId')}/environments/${seg(envName, 'envName')}`;
 }
 
-function queryString(params: Record<string, string | number | undefined>): string {
+/** Arrays repeat their key (`metrics=a&metrics=b`), as Baseten's API reads list parameters. */
+function queryString(params: Record<string, string | number | string[] | undefined>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
+  for (const [key, value] of Object.entries(params)) {
+    if (Array.isArray(value)) for (const item of value) search.append(key, item);
+    else if (value !== undefined) search.set(key, String(value));
+  }
   const text = search.toString();
   return text ? `?${text}` : '';
 }

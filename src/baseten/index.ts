@@ -3,6 +3,7 @@ export {
   type CallOptions,
   type DeploymentRef,
   type LogsQuery,
+  type MetricsQuery,
   type PredictOptions,
   type PredictResult,
 } from './client';
@@ -12,3 +13,4 @@ export * from './errors';
 export { backoffMs, shouldRetry } from './retry';
 export { inferencePrefix, type InferenceTarget } from './inference-target';
 export * from './schemas';
+export { trafficSummary, type TrafficSummary } from './traffic';

@@ -20,13 +20,24 @@ export interface EmulatorTimings {
   predictTimeoutMs: number;
   /** How long a request to a scaled-to-zero deployment waits for the cold start. @unit ms */
   coldStartTimeoutMs: number;
+  /**
+   * Least time each step of a rolling promotion lasts (RELEASING, every RAMPING_UP percentage, the final RAMPING_DOWN);
+   * an environment's `stabilization_time_seconds` makes steps longer, never shorter. @unit ms
+   */
+  rollingStepMs: number;
 }
 
 /**
  * Simulated phases short enough for tests and benchmarks (they measure real work: pip, model processes,
  * Temporal round trips), yet long enough that pollers see every status.
  */
-export const fastTimings: Partial<EmulatorTimings> = { buildMs: 50, deployMs: 50, wakeMs: 50, deactivateMs: 50 };
+export const fastTimings: Partial<EmulatorTimings> = {
+  buildMs: 50,
+  deployMs: 50,
+  wakeMs: 50,
+  deactivateMs: 50,
+  rollingStepMs: 100,
+};
 
 /** Defaults for a human watching the CLI; tests and the bench pass fastTimings. */
 export const defaultTimings: EmulatorTimings = {
@@ -37,6 +48,7 @@ export const defaultTimings: EmulatorTimings = {
   loadTimeoutMs: 300_000,
   predictTimeoutMs: 1_200_000,
   coldStartTimeoutMs: 1_200_000,
+  rollingStepMs: 2000,
 };
 
 export interface EmulatorLogger {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
+import { BasetenClient } from '../../src/baseten';
 import { EmulatorControl } from '../../src/emulator/control-client';
 import { fastTimings, type EmulatorOptions, type RecordedResponse } from '../../src/emulator/options';
 import { startEmulator, type Emulator } from '../../src/emulator/server';
@@ -25,6 +26,8 @@ export interface HttpResult {
 export interface TestEmulator {
   emulator: Emulator;
   control: EmulatorControl;
+  /** The real Baseten client pointed at this emulator, with no retries (a test sees every answer). */
+  client: BasetenClient;
   /** Every management API response so far (for the OpenAPI conformance checks). */
   responses: RecordedResponse[];
   /** A management/inference/control call with the emulator's key (pass `apiKey: null` for none). */
@@ -130,9 +133,17 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     );
   };
 
+  const client = new BasetenClient({
+    apiKey: emulator.apiKey,
+    managementUrl: emulator.managementUrl,
+    inferenceUrl: emulator.inferenceUrl,
+    maxRetries: 0,
+  });
+
   return {
     emulator,
     control,
+    client,
     responses,
     call,
     getDeployment,

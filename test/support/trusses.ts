@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/tools/paths';
 import { tempDir } from './temp-dirs';
@@ -50,3 +50,40 @@ class Model:
             raise RuntimeError("asked to fail")
         return {"echo": model_input}
 `;
+
+/** A file a gated model's load() waits for: a test holds a deployment in LOADING_MODEL until it opens the gate. */
+export interface LoadGate {
+  path: string;
+  open(): void;
+  /** Later loads wait again; a model already loaded is not affected. */
+  close(): void;
+}
+
+export function loadGate(): LoadGate {
+  const file = path.join(tempDir('gate'), 'open');
+  return {
+    path: file,
+    open: () => writeFileSync(file, ''),
+    close: () => rmSync(file, { force: true }),
+  };
+}
+
+/** A model that answers `{"from": answer}` to anything, so a test can tell which deployment served a request. */
+export function answeringModel(answer: string, gate?: LoadGate): string {
+  const wait = gate
+    ? `        while not os.path.exists(${JSON.stringify(gate.path)}):\n            time.sleep(0.02)\n`
+    : '        pass\n';
+  return `import os
+import time
+
+
+class Model:
+    def __init__(self, **kwargs):
+        pass
+
+    def load(self):
+${wait}
+    def predict(self, model_input):
+        return {"from": ${JSON.stringify(answer)}}
+`;
+}

@@ -56,3 +56,10 @@ export const createEnvironmentRequestSchema = z.object({
   promotion_settings: updatePromotionSettingsSchema.nullish(),
 });
 export type CreateEnvironmentRequest = z.input<typeof createEnvironmentRequestSchema>;
+
+/** UpdateEnvironmentRequestV1: a partial update of an environment's settings. The spec forbids other keys. */
+export const updateEnvironmentRequestSchema = z.strictObject({
+  autoscaling_settings: updateAutoscalingSettingsSchema.nullish(),
+  promotion_settings: updatePromotionSettingsSchema.nullish(),
+});
+export type UpdateEnvironmentRequest = z.input<typeof updateEnvironmentRequestSchema>;

@@ -35,13 +35,16 @@ export type LogLine = z.infer<typeof logLineSchema>;
 export const getLogsResponseSchema = z.looseObject({ logs: z.array(logLineSchema) });
 export type GetLogsResponse = z.infer<typeof getLogsResponseSchema>;
 
-/** CancelPromotionStatusV1. */
+/** CancelPromotionStatusV1: CANCELED at once, or RAMPING_DOWN while a rolling promotion moves traffic back. */
 export const cancelPromotionStatuses = z.enum(['CANCELED', 'RAMPING_DOWN']);
 
-/** CancelPromotionResponseV1: CANCELED at once, or RAMPING_DOWN while traffic moves back. */
-export const cancelPromotionResponseSchema = z.looseObject({ status: cancelPromotionStatuses, message: z.string() });
+/** CancelPromotionResponseV1. */
+export const cancelPromotionResponseSchema = z.looseObject({
+  status: cancelPromotionStatuses,
+  message: z.string(),
+});
 export type CancelPromotionResponse = z.infer<typeof cancelPromotionResponseSchema>;
 
-/** SignalPromotionResponseV1 (pause, resume, force cancel, force roll forward). */
+/** SignalPromotionResponseV1 (pause, resume, force cancel, force roll forward): whether the signal was taken. */
 export const signalPromotionResponseSchema = z.looseObject({ success: z.boolean() });
 export type SignalPromotionResponse = z.infer<typeof signalPromotionResponseSchema>;

@@ -17,17 +17,21 @@ import { parseInferenceCall, resolveDeployment } from './resolve';
  * deployment holds the request through its cold start, as Baseten does.
  */
 export function inferenceFront(ctx: EmulatorContext): Front {
-  async function reply(req: EmulatorRequest, signal: AbortSignal): Promise<JsonReply> {
+  /** `served` names the deployment a prediction went to, so its answer (error or not) is counted against it. */
+  async function reply(req: EmulatorRequest, signal: AbortSignal, served: Served): Promise<JsonReply> {
     if (apiKeyOf(req) !== ctx.options.apiKey)
       throw inferenceError(401, 'unauthorized', 'Missing or invalid API key: send "Authorization: Api-Key <key>"');
     const call = parseInferenceCall(req.target.hostname, req.target.pathname);
     if (!call || req.method !== 'POST')
       throw inferenceError(404, 'client_error', `No such inference endpoint: ${req.method} ${req.target.pathname}`);
-    const dep = resolveDeployment(ctx.service.store, call);
     if (call.action === 'wake') {
+      const dep = resolveDeployment(ctx.service.store, call);
       ctx.service.runner(dep.id).wake();
       return { status: 202 };
     }
+    // During a rolling promotion the environment's predictions are split between its two deployments.
+    const dep = resolveDeployment(ctx.service.store, call, (env) => ctx.service.rollouts.route(env));
+    served.deploymentId = dep.id;
     return predict(dep, await readInput(req), signal);
   }
 
@@ -62,18 +66,33 @@ export function inferenceFront(ctx: EmulatorContext): Front {
     matches: (req) =>
       /^model-[a-z0-9]+\.localhost$/.test(req.target.hostname) || req.target.pathname.startsWith('/inference/'),
     async handle(req, res) {
+      const arrived = Date.now();
+      const started = performance.now();
       const controller = new AbortController();
       res.once('close', () => controller.abort());
-      const result = await reply(req, controller.signal).catch((err: unknown) =>
+      const served: Served = {};
+      const result = await reply(req, controller.signal, served).catch((err: unknown) =>
         errorReply(err, (message) => ({ error: message, error_code: 'internal_baseten_error' }), ctx.options.logger),
       );
       req.raw.resume();
+      // A client that hung up saw no answer, so there is nothing to count.
+      const hungUp = controller.signal.aborted;
       sendJson(res, {
         ...result,
         headers: { ...result.headers, 'x-baseten-request-id': randomBytes(16).toString('hex') },
       });
+      if (served.deploymentId && !hungUp)
+        ctx.service.traffic.record(served.deploymentId, {
+          at: arrived,
+          status: result.status,
+          latencyMs: performance.now() - started,
+        });
     },
   };
+}
+
+interface Served {
+  deploymentId?: string;
 }
 
 async function readInput(req: EmulatorRequest): Promise<unknown> {

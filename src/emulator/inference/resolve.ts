@@ -1,7 +1,7 @@
 import type { InferenceTarget } from '../../baseten/inference-target';
 import { inferenceError } from '../http/http-error';
 import type { StateStore } from '../state/store';
-import type { DeploymentRecord } from '../state/types';
+import type { DeploymentRecord, EnvironmentRecord } from '../state/types';
 
 export interface InferenceCall {
   modelId: string;
@@ -33,8 +33,15 @@ export function parseInferenceCall(hostname: string, pathname: string): Inferenc
   return { modelId, target, action: action === 'wake' ? 'wake' : 'predict' };
 }
 
+/** Which deployment of an environment serves a call (its current one, or the candidate during a rolling promotion). */
+export type EnvironmentRoute = (env: EnvironmentRecord) => string | null;
+
 /** The deployment a call goes to, or the documented 404 `model_does_not_exist`. */
-export function resolveDeployment(store: StateStore, call: InferenceCall): DeploymentRecord {
+export function resolveDeployment(
+  store: StateStore,
+  call: InferenceCall,
+  route: EnvironmentRoute = (env) => env.currentDeploymentId,
+): DeploymentRecord {
   const model = store.models.get(call.modelId);
   const missing = (what: string) => inferenceError(404, 'model_does_not_exist', `Model ${call.modelId} ${what}`);
   if (!model) throw missing('does not exist');
@@ -42,7 +49,10 @@ export function resolveDeployment(store: StateStore, call: InferenceCall): Deplo
   let id: string | null | undefined;
   if (target.kind === 'deployment') id = target.deploymentId;
   else if (target.kind === 'development') id = model.developmentDeploymentId;
-  else id = store.environment(model.id, target.kind === 'production' ? 'production' : target.name)?.currentDeploymentId;
+  else {
+    const env = store.environment(model.id, target.kind === 'production' ? 'production' : target.name);
+    id = env ? route(env) : undefined;
+  }
   const dep = id ? store.deployments.get(id) : undefined;
   if (!dep || dep.modelId !== model.id) {
     const which =

@@ -31,6 +31,7 @@ export function ensureEnvironment(host: PromotionHost, modelId: string, name: st
     inProgressPromotion: null,
     autoscaling: defaultAutoscaling(),
     promotionSettings: defaultPromotionSettings(),
+    rollout: null,
   };
   host.store.putEnvironment(env);
   return env;
@@ -64,11 +65,12 @@ export function updateEnvironment(env: EnvironmentRecord, settings: EnvironmentS
   return autoscaling.changed || promotion.changed;
 }
 
-/** Deleting cancels a pending promotion and scales the serving deployment to zero (it is not deleted). */
+/** Deleting cancels a pending or rolling promotion and scales the serving deployment to zero (it is not deleted). */
 export function deleteEnvironment(host: PromotionHost, env: EnvironmentRecord): void {
   if (env.name === 'production') throw invalid('The production environment cannot be deleted');
   const candidate = env.candidateDeploymentId ? host.store.deployments.get(env.candidateDeploymentId) : undefined;
   if (candidate) candidate.pendingPromotion = null;
+  host.rollouts.drop(env);
   host.store.deleteEnvironment(env.modelId, env.name);
   if (env.currentDeploymentId) host.runner(env.currentDeploymentId).scaleToZero(`Environment ${env.name} was deleted`);
 }

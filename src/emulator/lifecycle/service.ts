@@ -6,10 +6,12 @@ import { defaultAutoscaling, emulatorInstanceType } from '../state/defaults';
 import { newId } from '../state/ids';
 import type { StateStore } from '../state/store';
 import { servingStatuses, type DeploymentRecord, type DeploymentStatus, type ModelRecord } from '../state/types';
-import { deploymentView, modelView, type DeploymentV1, type ModelV1 } from '../state/views';
+import { activeReplicaCount, deploymentView, modelView, type DeploymentV1, type ModelV1 } from '../state/views';
+import { TrafficLog } from '../metrics/traffic-log';
 import { ensureEnvironment } from './environments';
 import { LogBook } from './log-book';
-import { completePending, failPending, promote, type PromotionHost } from './promotion';
+import { completePending, failPending, promote, refuseDuringRollout, type PromotionHost } from './promotion';
+import { Rollouts } from './rollout';
 import { DeploymentRunner } from './runner';
 import { StatusEvents } from './status-events';
 import { invalid, notFound } from './service-error';
@@ -41,6 +43,10 @@ const deploymentNamePattern = /^[0-9a-zA-Z_.-]+$/;
 /** The emulated Baseten control plane: models, deployments and their lifecycle. Transport-free. */
 export class EmulatorService implements PromotionHost {
   readonly logs = new LogBook();
+  /** Inference requests and replica counts per deployment, for the metrics endpoint. */
+  readonly traffic = new TrafficLog();
+  /** Rolling promotions in progress, and which deployment serves each environment's next prediction. */
+  readonly rollouts: Rollouts;
   private readonly runners = new Map<string, DeploymentRunner>();
   private readonly events = new StatusEvents();
 
@@ -48,7 +54,9 @@ export class EmulatorService implements PromotionHost {
     readonly store: StateStore,
     private readonly options: ResolvedOptions,
     private readonly faults: Faults,
-  ) {}
+  ) {
+    this.rollouts = new Rollouts(this, options.timings.rollingStepMs);
+  }
 
   createDeployment(input: CreateDeploymentInput): { model: ModelV1; deployment: DeploymentV1 } {
     if (input.isDevelopment && (input.environmentName || input.deploymentName))
@@ -56,6 +64,8 @@ export class EmulatorService implements PromotionHost {
     if (input.deploymentName !== undefined && !deploymentNamePattern.test(input.deploymentName))
       throw invalid(`deploymentName "${input.deploymentName}" may only contain letters, digits, "_", "-" and "."`);
     const model = this.resolveModelForPush(input);
+    const target = input.environmentName ? this.store.environment(model.id, input.environmentName) : undefined;
+    if (target) refuseDuringRollout(target);
     if (input.deploymentName && this.store.deploymentsOf(model.id).some((d) => d.name === input.deploymentName))
       throw invalid(`Model ${model.id} already has a deployment named "${input.deploymentName}"`);
 
@@ -83,6 +93,7 @@ export class EmulatorService implements PromotionHost {
     };
     if (dep.isDevelopment) this.replaceDevelopment(model, dep);
     this.store.deployments.set(id, dep);
+    this.traffic.setReplicas(id, 0);
     this.placeNewDeployment(dep, input);
     this.logs.add(id, `Deployment ${dep.name} created from ${input.trussDir}`);
     this.runner(id).deploy();
@@ -150,6 +161,7 @@ export class EmulatorService implements PromotionHost {
     const dep = this.getDeployment(modelId, ref);
     const env = ensureEnvironment(this, modelId, 'production');
     if (dep.isDevelopment) {
+      refuseDuringRollout(env);
       const { deployment } = this.createDeployment({
         modelId,
         trussDir: dep.trussDir,
@@ -197,7 +209,10 @@ export class EmulatorService implements PromotionHost {
   async deleteModel(modelId: string): Promise<void> {
     this.getModel(modelId);
     for (const dep of this.store.deploymentsOf(modelId)) await this.forgetDeployment(dep);
-    for (const env of this.store.environmentsOf(modelId)) this.store.deleteEnvironment(modelId, env.name);
+    for (const env of this.store.environmentsOf(modelId)) {
+      this.rollouts.drop(env);
+      this.store.deleteEnvironment(modelId, env.name);
+    }
     this.store.models.delete(modelId);
     this.save();
   }
@@ -232,19 +247,26 @@ export class EmulatorService implements PromotionHost {
         dep.status = 'SCALED_TO_ZERO';
       else if (!dep.everActive && ['BUILDING', 'DEPLOYING', 'LOADING_MODEL'].includes(dep.status))
         this.runner(dep.id).deploy();
+      this.traffic.setReplicas(dep.id, activeReplicaCount(dep.status));
     }
+    this.rollouts.resumeAll();
     this.save();
   }
 
   async close(): Promise<void> {
+    this.rollouts.close();
     await Promise.all([...this.runners.values()].map((r) => r.close()));
   }
 
   private setStatus(dep: DeploymentRecord, status: DeploymentStatus): void {
     if (dep.status === status) return;
     dep.status = status;
+    this.traffic.setReplicas(dep.id, activeReplicaCount(status));
     this.logs.add(dep.id, `Deployment status: ${status}`);
-    if (this.store.deployments.has(dep.id)) this.save();
+    if (this.store.deployments.has(dep.id)) {
+      this.rollouts.deploymentChanged(dep);
+      this.save();
+    }
     this.events.changed(dep.id);
   }
 
@@ -288,6 +310,7 @@ export class EmulatorService implements PromotionHost {
     this.store.deployments.delete(dep.id);
     for (const env of this.store.environmentsOf(dep.modelId)) {
       if (env.candidateDeploymentId === dep.id) {
+        if (env.rollout?.deploymentId === dep.id) this.rollouts.drop(env);
         env.candidateDeploymentId = null;
         env.inProgressPromotion = null;
       }
@@ -298,6 +321,7 @@ export class EmulatorService implements PromotionHost {
     this.runners.delete(dep.id);
     this.faults.clearDeployment(dep.id);
     this.logs.forget(dep.id);
+    this.traffic.forget(dep.id);
     await runner?.close();
     rmSync(path.dirname(dep.trussDir), { recursive: true, force: true });
   }

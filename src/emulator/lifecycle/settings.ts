@@ -25,7 +25,8 @@ export function applyPromotionPatch(
   return { next: { ...base.next, rolling_deploy_config: config.next }, changed };
 }
 
-function defaultRollingDeployConfig(): RollingDeployConfig {
+/** RollingDeployConfigV1's defaults (the spec's), used when rolling_deploy is on without a config. */
+export function defaultRollingDeployConfig(): RollingDeployConfig {
   return {
     rolling_deploy_strategy: 'REPLICA',
     max_surge_percent: 10,

@@ -5,6 +5,8 @@ import type { LogQuery } from '../lifecycle/log-book';
 import { deploymentView, modelView } from '../state/views';
 import { applyAutoscalingPatch } from '../lifecycle/settings';
 import { invalid } from '../lifecycle/service-error';
+import { parseMetricsQuery } from '../metrics/query';
+import { deploymentMetrics } from '../metrics/report';
 import { ok, param, type ManagementCall, type ManagementHandler } from './route-types';
 import {
   autoscalingPatchSchema,
@@ -91,7 +93,13 @@ export function addDeploymentRoutes(router: Router<ManagementHandler>): void {
       return ok({ status: 'ACCEPTED', message: 'Autoscaling settings updated' });
     })
     .add('GET', `${dep}/logs`, async (call) => logs(call, parseWith(logsQuerySchema, queryObject(call), 'query')))
-    .add('POST', `${dep}/logs`, async (call) => logs(call, await parseJsonBody(call.req, logsBodySchema)));
+    .add('POST', `${dep}/logs`, async (call) => logs(call, await parseJsonBody(call.req, logsBodySchema)))
+    .add('GET', `${dep}/metrics`, async (call) => {
+      const record = deployment(call);
+      const now = Date.now();
+      const window = parseMetricsQuery(call.req.target.query, now);
+      return ok(deploymentMetrics(call.service.traffic, record.id, window, now));
+    });
 }
 
 function deployment(call: ManagementCall) {

@@ -7,7 +7,16 @@ import {
   promoteToEnvironment,
   updateEnvironment,
 } from '../lifecycle/environments';
+import {
+  cancelPromotion,
+  forceCancelPromotion,
+  forceRollForwardPromotion,
+  pausePromotion,
+  resumePromotion,
+} from '../lifecycle/promotion-controls';
+import type { PromotionHost } from '../lifecycle/promotion';
 import { notFound } from '../lifecycle/service-error';
+import type { EnvironmentRecord } from '../state/types';
 import { deploymentView, environmentView } from '../state/views';
 import { ok, param, type ManagementCall, type ManagementHandler } from './route-types';
 import { createEnvironmentSchema, promoteToEnvironmentSchema, updateEnvironmentSchema } from './schemas';
@@ -61,7 +70,23 @@ export function addEnvironmentRoutes(router: Router<ManagementHandler>): void {
     .add('POST', `${env}/deactivate`, async (call) => {
       call.service.deactivate(param(call, 'modelId'), currentDeploymentId(call));
       return ok({ success: true });
-    });
+    })
+    .add('POST', `${env}/cancel_promotion`, async (call) => {
+      const answer = cancelPromotion(call.service, environment(call));
+      call.service.save();
+      return ok(answer);
+    })
+    .add('POST', `${env}/force_cancel_promotion`, async (call) => signal(call, forceCancelPromotion))
+    .add('POST', `${env}/pause_promotion`, async (call) => signal(call, pausePromotion))
+    .add('POST', `${env}/resume_promotion`, async (call) => signal(call, resumePromotion))
+    .add('POST', `${env}/force_roll_forward_promotion`, async (call) => signal(call, forceRollForwardPromotion));
+}
+
+/** SignalPromotionResponseV1: whether the promotion in progress took the signal (see ../lifecycle/promotion-controls). */
+function signal(call: ManagementCall, act: (host: PromotionHost, env: EnvironmentRecord) => boolean) {
+  const success = act(call.service, environment(call));
+  call.service.save();
+  return ok({ success });
 }
 
 function environment(call: ManagementCall) {

@@ -75,6 +75,25 @@ export interface DeploymentRecord {
   pendingPromotion: PendingPromotion | null;
 }
 
+/**
+ * Where a rolling promotion stands. releasing: the candidate gets ready (0%); ramping-up: traffic moves a step at a
+ * time; paused: held at a step; completing: 100% on the candidate while the previous one's replicas go (shown as
+ * RAMPING_DOWN); ramping-down: a graceful cancel moving traffic back a step at a time.
+ */
+export type RolloutPhase = 'releasing' | 'ramping-up' | 'paused' | 'completing' | 'ramping-down';
+
+export interface RolloutRecord {
+  /** The candidate taking the environment's traffic over. */
+  deploymentId: string;
+  /** false keeps the previous deployment running when the promotion succeeds. */
+  scaleDownPrevious: boolean;
+  phase: RolloutPhase;
+  /** Share of the environment's predictions that go to the candidate. */
+  percent: number;
+  /** pause_promotion arrived: the ramp pauses at the end of the current step. */
+  pauseRequested: boolean;
+}
+
 export interface EnvironmentRecord {
   name: string;
   modelId: string;
@@ -84,6 +103,8 @@ export interface EnvironmentRecord {
   inProgressPromotion: InProgressPromotion | null;
   autoscaling: AutoscalingSettings;
   promotionSettings: PromotionSettings;
+  /** The rolling promotion in progress (absent in snapshots written before rolling promotions existed). */
+  rollout?: RolloutRecord | null;
 }
 
 export interface StateSnapshot {

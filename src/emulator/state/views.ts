@@ -52,6 +52,11 @@ export interface EnvironmentV1 {
 
 const replicaStatuses: ReadonlySet<DeploymentStatus> = new Set(['ACTIVE', 'UNHEALTHY']);
 
+/** An emulated deployment runs one replica while it serves. */
+export function activeReplicaCount(status: DeploymentStatus): number {
+  return replicaStatuses.has(status) ? 1 : 0;
+}
+
 /** The environment whose current deployment this is, if any. */
 export function environmentOf(store: StateStore, dep: DeploymentRecord): string | null {
   const env = store.environmentsOf(dep.modelId).find((e) => e.currentDeploymentId === dep.id);
@@ -71,7 +76,7 @@ export function deploymentView(store: StateStore, dep: DeploymentRecord): Deploy
     is_production: productionDeploymentId(store, dep.modelId) === dep.id,
     is_development: dep.isDevelopment,
     status: dep.status,
-    active_replica_count: replicaStatuses.has(dep.status) ? 1 : 0,
+    active_replica_count: activeReplicaCount(dep.status),
     // The spec: "If null, the model has not finished deploying".
     autoscaling_settings: dep.everActive ? { ...dep.autoscaling } : null,
     instance_type_name: dep.instanceTypeName,

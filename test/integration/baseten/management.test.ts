@@ -160,6 +160,112 @@ describe('BasetenClient management calls', () => {
     });
   });
 
+  it('reads deployment metrics with the mode, window and repeated metric names as query parameters', async () => {
+    const metrics = {
+      start_epoch_millis: 1_754_049_000_000,
+      end_epoch_millis: 1_754_049_600_000,
+      mode: 'SUMMARY',
+      step_seconds: null,
+      metric_descriptors: [
+        {
+          name: 'baseten_inference_requests_total',
+          unit_hint: 'COUNT',
+          kind: 'COUNTER',
+          label_sets: [{ status: '2xx' }],
+        },
+      ],
+      metric_values: [{ start_epoch_millis: 1_754_049_000_000, values: [[42]] }],
+    };
+    answer(metrics);
+    const got = await client.getDeploymentMetrics('abc1d2ef', 'q48rmd3', {
+      mode: 'SUMMARY',
+      startEpochMillis: 1_754_049_000_000,
+      endEpochMillis: 1_754_049_600_000,
+      metrics: ['baseten_inference_requests_total', 'baseten_replicas_active'],
+    });
+    expect(got).toEqual(metrics);
+    const req = onlyRequest();
+    expect(req).toMatchObject({ method: 'GET', path: '/v1/models/abc1d2ef/deployments/q48rmd3/metrics', body: '' });
+    expect(req.query.get('mode')).toBe('SUMMARY');
+    expect(req.query.get('start_epoch_millis')).toBe('1754049000000');
+    expect(req.query.get('end_epoch_millis')).toBe('1754049600000');
+    expect(req.query.getAll('metrics')).toEqual(['baseten_inference_requests_total', 'baseten_replicas_active']);
+  });
+
+  it('asks for the metrics with no query at all by default (CURRENT, the default set)', async () => {
+    answer({
+      start_epoch_millis: 1,
+      end_epoch_millis: 2,
+      mode: 'CURRENT',
+      step_seconds: null,
+      metric_descriptors: [],
+      metric_values: [],
+    });
+    await client.getDeploymentMetrics('abc1d2ef', 'q48rmd3');
+    expect(onlyRequest().url).toBe('/v1/models/abc1d2ef/deployments/q48rmd3/metrics');
+  });
+
+  it('rejects a metrics answer whose values are not numbers or null, naming the field', async () => {
+    answer({
+      start_epoch_millis: 1,
+      end_epoch_millis: 2,
+      mode: 'SUMMARY',
+      step_seconds: null,
+      metric_descriptors: [],
+      metric_values: [{ start_epoch_millis: 1, values: [['many']] }],
+    });
+    await expect(client.getDeploymentMetrics('abc1d2ef', 'q48rmd3')).rejects.toThrow(/metric_values\.0\.values\.0\.0/);
+  });
+
+  it('updates an environment with only the settings given, and returns the status answer', async () => {
+    answer({ status: 'ACCEPTED', message: 'Environment settings updated' });
+    const body = { promotion_settings: { rolling_deploy: true, rolling_deploy_config: { max_surge_percent: 25 } } };
+    await expect(client.updateEnvironment('abc1d2ef', 'production', body)).resolves.toEqual({
+      status: 'ACCEPTED',
+      message: 'Environment settings updated',
+    });
+    const req = onlyRequest();
+    expect(req).toMatchObject({ method: 'PATCH', url: '/v1/models/abc1d2ef/environments/production' });
+    expect(req.json()).toEqual(body);
+  });
+
+  it('cancels a promotion with a bodiless POST and returns CANCELED or RAMPING_DOWN', async () => {
+    answer({ status: 'RAMPING_DOWN', message: 'moving traffic back' });
+    await expect(client.cancelPromotion('abc1d2ef', 'production')).resolves.toEqual({
+      status: 'RAMPING_DOWN',
+      message: 'moving traffic back',
+    });
+    expect(onlyRequest()).toMatchObject({
+      method: 'POST',
+      url: '/v1/models/abc1d2ef/environments/production/cancel_promotion',
+      body: '',
+    });
+  });
+
+  it('rejects a cancel answer with a status the spec does not define', async () => {
+    answer({ status: 'DONE', message: 'x' });
+    await expect(client.cancelPromotion('abc1d2ef', 'production')).rejects.toThrow(/status/);
+  });
+
+  it('sends each promotion signal to its own endpoint and returns whether it was taken', async () => {
+    answer({ success: false });
+    const calls: Array<[string, () => Promise<{ success: boolean }>]> = [
+      ['force_cancel_promotion', () => client.forceCancelPromotion('abc1d2ef', 'staging')],
+      ['pause_promotion', () => client.pausePromotion('abc1d2ef', 'staging')],
+      ['resume_promotion', () => client.resumePromotion('abc1d2ef', 'staging')],
+      ['force_roll_forward_promotion', () => client.forceRollForwardPromotion('abc1d2ef', 'staging')],
+    ];
+    for (const [, call] of calls) await expect(call()).resolves.toEqual({ success: false });
+    expect(server.requests.map((r) => `${r.method} ${r.url} [${r.body}]`)).toEqual(
+      calls.map(([action]) => `POST /v1/models/abc1d2ef/environments/staging/${action} []`),
+    );
+  });
+
+  it('rejects a signal answer without "success" (the spec requires it)', async () => {
+    answer({});
+    await expect(client.pausePromotion('abc1d2ef', 'production')).rejects.toThrow(/success/);
+  });
+
   it('keeps fields Baseten adds later instead of failing on them', async () => {
     answer({ ...deployment, request_backpressure_settings: { policy: 'QUEUE_ON_FULL' } });
     const got = await client.getDeployment('abc1d2ef', 'q48rmd3');

@@ -25,6 +25,42 @@ test('the checker itself rejects a body that breaks the spec', () => {
     /must have required property|must be equal to one of the allowed values/,
   );
   expect(conformanceProblems({ method: 'GET', path: '/v1/models', status: 201, body: { models: [] } })).toHaveLength(1);
+  const metrics = {
+    start_epoch_millis: 1,
+    end_epoch_millis: 2,
+    mode: 'SUMMARY',
+    step_seconds: null,
+    metric_descriptors: [{ name: 'baseten_replicas_active', unit_hint: 'COUNT', kind: 'GAUGE', label_sets: [{}] }],
+    metric_values: [{ start_epoch_millis: 1, values: [[1]] }],
+  };
+  const metricsAt = (body: unknown) => ({
+    method: 'GET',
+    path: '/v1/models/a/deployments/b/metrics',
+    status: 200,
+    body,
+  });
+  expect(conformanceProblems(metricsAt(metrics))).toEqual([]);
+  const { step_seconds: _step, ...withoutStep } = metrics;
+  expect(conformanceProblems(metricsAt(withoutStep)).join()).toMatch(/step_seconds/);
+  expect(
+    conformanceProblems(metricsAt({ ...metrics, metric_values: [{ start_epoch_millis: 1, values: [['1']] }] })),
+  ).toHaveLength(1);
+  expect(
+    conformanceProblems(
+      metricsAt({ ...metrics, metric_descriptors: [{ ...metrics.metric_descriptors[0], kind: 'RATE' }] }),
+    ),
+  ).toHaveLength(1);
+  const control = (name: string, body: unknown) => ({
+    method: 'POST',
+    path: `/v1/models/a/environments/production/${name}_promotion`,
+    status: 200,
+    body,
+  });
+  expect(conformanceProblems(control('cancel', { status: 'RAMPING_DOWN', message: 'ok' }))).toEqual([]);
+  expect(conformanceProblems(control('cancel', { status: 'DONE', message: 'ok' }))).toHaveLength(1);
+  expect(conformanceProblems(control('cancel', { status: 'CANCELED' })).join()).toMatch(/message/);
+  expect(conformanceProblems(control('pause', { success: true }))).toEqual([]);
+  expect(conformanceProblems(control('force_roll_forward', {})).join()).toMatch(/success/);
 });
 
 test('every management endpoint answers with the status and body shape the official spec declares', async () => {
@@ -43,7 +79,12 @@ test('every management endpoint answers with the status and body shape the offic
   await t.waitForStatus(m, d2, 'ACTIVE');
   await t.waitForStatus(m, dev.deployment.id, 'ACTIVE');
 
+  expect((await t.call('POST', `/inference/${m}/production/predict`, { hello: 1 })).status).toBe(200);
+
   const calls: Array<[string, string, unknown?]> = [
+    ['GET', `/v1/models/${m}/deployments/${d1}/metrics`],
+    ['GET', `/v1/models/${m}/deployments/${d1}/metrics?mode=SUMMARY`],
+    ['GET', `/v1/models/${m}/deployments/production/metrics?mode=SERIES&metrics=baseten_inference_requests_total`],
     ['GET', '/v1/models'],
     ['GET', '/v1/models?name=conformance'],
     ['GET', `/v1/models/${m}`],
@@ -80,6 +121,12 @@ test('every management endpoint answers with the status and body shape the offic
     ['POST', `/v1/models/${m}/deployments/development/promote`],
     ['POST', `/v1/models/${m}/deployments/production/deactivate`],
     ['POST', `/v1/models/${m}/deployments/development/activate`],
+    // The promotion controls, with nothing in progress (rollout.test.ts and promotion.test.ts record them mid-promotion).
+    ['POST', `/v1/models/${m}/environments/production/cancel_promotion`],
+    ['POST', `/v1/models/${m}/environments/production/force_cancel_promotion`],
+    ['POST', `/v1/models/${m}/environments/production/pause_promotion`],
+    ['POST', `/v1/models/${m}/environments/production/resume_promotion`],
+    ['POST', `/v1/models/${m}/environments/production/force_roll_forward_promotion`],
     ['DELETE', `/v1/models/${m}/environments/staging`],
     ['DELETE', `/v1/models/${m}/deployments/${dev.deployment.id}`],
   ];

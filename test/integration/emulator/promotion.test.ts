@@ -1,7 +1,7 @@
 import type { DeploymentV1, EnvironmentV1, ModelV1 } from '../../../src/emulator/state/views';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { closeConforming } from './openapi';
-import { echoModel, writeTruss } from '../../support/trusses';
+import { answeringModel, loadGate, writeTruss, type LoadGate } from '../../support/trusses';
 
 let t: TestEmulator;
 
@@ -11,9 +11,9 @@ beforeAll(async () => {
 
 afterAll(() => closeConforming(t));
 
-/** A model whose answers say which push they came from. */
-function trussAnswering(modelName: string, answer: string): string {
-  return writeTruss({ modelName, modelPy: echoModel.replace('{"echo": model_input}', `{"from": "${answer}"}`) });
+/** A model whose answers say which push they came from; with a gate, its load() waits until the gate opens. */
+function trussAnswering(modelName: string, answer: string, gate?: LoadGate): string {
+  return writeTruss({ modelName, modelPy: answeringModel(answer, gate) });
 }
 
 async function deployActive(modelName: string, answer: string, extra: { environmentName?: string } = {}) {
@@ -188,4 +188,100 @@ test('a push into a new environment creates it and makes the deployment current 
     current_deployment: { id: canary.deployment.id, environment: 'canary' },
   });
   expect((await model(v1.model.id)).production_deployment_id).toBe(v1.deployment.id);
+});
+
+/** v1 in production, and v2 promoted while its load() waits behind a gate: a promotion pending until the gate opens. */
+async function pendingPromotion(modelName: string) {
+  const v1 = await deployActive(modelName, 'v1');
+  const id = v1.model.id;
+  const gate = loadGate();
+  const v2 = await t.control.createDeployment({ trussDir: trussAnswering(modelName, 'v2', gate), modelId: id });
+  await t.call('POST', `/v1/models/${id}/deployments/${v2.deployment.id}/promote`);
+  expect((await environment(id, 'production')).candidate_deployment).toMatchObject({ id: v2.deployment.id });
+  return { id, v1: v1.deployment.id, v2: v2.deployment.id, gate };
+}
+
+describe('canceling a promotion that is still pending', () => {
+  test('cancel_promotion of a candidate still building answers CANCELED at once, and production stays on the previous deployment after the candidate is ACTIVE', async () => {
+    const { id, v1, v2, gate } = await pendingPromotion('cancel-building');
+    const since = new Date().toISOString();
+
+    const canceled = await t.call('POST', `/v1/models/${id}/environments/production/cancel_promotion`);
+    expect(canceled).toMatchObject({
+      status: 200,
+      body: { status: 'CANCELED', message: expect.stringContaining(v1) as unknown },
+    });
+    expect(await environment(id, 'production')).toMatchObject({
+      current_deployment: { id: v1 },
+      candidate_deployment: null,
+      in_progress_promotion: { status: 'CANCELED', percent_traffic_to_new_version: 0 },
+    });
+    expect((await t.getDeployment(id, v2)).status).not.toBe('ACTIVE');
+
+    gate.open();
+    await t.waitForStatus(id, v2, 'ACTIVE');
+    expect((await model(id)).production_deployment_id).toBe(v1);
+    expect(await t.getDeployment(id, v2)).toMatchObject({ is_production: false, environment: null });
+    expect((await t.call('POST', `/inference/${id}/production/predict`, {})).body).toEqual({ from: 'v1' });
+    const calls = await t.control.requests({ method: 'POST', path: `/v1/models/${id}/environments/`, since });
+    expect(calls.map((c) => `${c.path} ${c.status}`)).toEqual([
+      `/v1/models/${id}/environments/production/cancel_promotion 200`,
+    ]);
+  });
+
+  test('canceling the development promotion in flight leaves production alone when the new deployment is ACTIVE', async () => {
+    const prod = await deployActive('cancel-dev', 'prod');
+    const id = prod.model.id;
+    const gate = loadGate();
+    gate.open();
+    const dev = await t.control.createDeployment({
+      trussDir: trussAnswering('cancel-dev', 'dev', gate),
+      modelName: 'cancel-dev',
+      isDevelopment: true,
+    });
+    await t.waitForStatus(id, dev.deployment.id, 'ACTIVE');
+    // The deployment the promote builds from the same source waits in LOADING_MODEL until the test lets it go.
+    gate.close();
+    const built = (await t.call('POST', `/v1/models/${id}/deployments/development/promote`)).body as DeploymentV1;
+    expect(built.status).toBe('BUILDING');
+
+    const canceled = await t.call('POST', `/v1/models/${id}/environments/production/cancel_promotion`);
+    expect(canceled.body).toMatchObject({ status: 'CANCELED' });
+    gate.open();
+    await t.waitForStatus(id, built.id, 'ACTIVE');
+    expect((await model(id)).production_deployment_id).toBe(prod.deployment.id);
+    expect((await environment(id, 'production')).in_progress_promotion).toMatchObject({ status: 'CANCELED' });
+    expect((await t.call('POST', `/inference/${id}/production/predict`, {})).body).toEqual({ from: 'prod' });
+  });
+
+  test('force_cancel_promotion cancels a building candidate too; pause, resume and force roll forward do not apply to one', async () => {
+    const { id, v1, v2, gate } = await pendingPromotion('force-cancel-building');
+    const signal = async (name: string) =>
+      (await t.call('POST', `/v1/models/${id}/environments/production/${name}_promotion`)).body;
+    expect(await signal('pause')).toEqual({ success: false });
+    expect(await signal('resume')).toEqual({ success: false });
+    expect(await signal('force_roll_forward')).toEqual({ success: false });
+    expect((await environment(id, 'production')).in_progress_promotion).toMatchObject({ status: 'RELEASING' });
+    expect(await signal('force_cancel')).toEqual({ success: true });
+    gate.open();
+    await t.waitForStatus(id, v2, 'ACTIVE');
+    expect((await model(id)).production_deployment_id).toBe(v1);
+  });
+
+  test('with no promotion in progress, cancel answers CANCELED saying there was nothing to cancel, and the signals answer success: false', async () => {
+    const v1 = await deployActive('nothing-to-cancel', 'v1');
+    const base = `/v1/models/${v1.model.id}/environments/production`;
+    const canceled = await t.call('POST', `${base}/cancel_promotion`);
+    expect(canceled).toMatchObject({
+      status: 200,
+      body: { status: 'CANCELED', message: expect.stringContaining('No promotion in progress') as unknown },
+    });
+    for (const name of ['force_cancel', 'pause', 'resume', 'force_roll_forward'])
+      expect({ name, body: (await t.call('POST', `${base}/${name}_promotion`)).body }).toEqual({
+        name,
+        body: { success: false },
+      });
+    expect((await environment(v1.model.id, 'production')).current_deployment).toMatchObject({ id: v1.deployment.id });
+    expect((await t.call('POST', `/v1/models/${v1.model.id}/environments/nope/cancel_promotion`)).status).toBe(404);
+  });
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BasetenClient, type InferenceTarget } from '../../../src/baseten';
+import type { BasetenClient, InferenceTarget } from '../../../src/baseten';
 import { projectRoot } from '../../../src/tools/paths';
 import { loadValidationFile } from '../../../src/validation/load';
 import { runValidation } from '../../../src/validation/run';
@@ -14,12 +14,7 @@ let client: BasetenClient;
 
 beforeAll(async () => {
   t = await startTestEmulator();
-  client = new BasetenClient({
-    apiKey: t.emulator.apiKey,
-    managementUrl: t.emulator.managementUrl,
-    inferenceUrl: t.emulator.inferenceUrl,
-    maxRetries: 0,
-  });
+  client = t.client;
 });
 afterAll(() => t.close());
 

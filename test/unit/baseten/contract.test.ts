@@ -4,8 +4,10 @@ import { z } from 'zod';
 import {
   activateResponseSchema,
   autoscalingSettingsSchema,
+  cancelPromotionResponseSchema,
   createEnvironmentRequestSchema,
   deactivateResponseSchema,
+  deploymentMetricsSchema,
   deploymentSchema,
   deploymentStatuses,
   deploymentsSchema,
@@ -14,13 +16,17 @@ import {
   getLogsResponseSchema,
   inProgressPromotionSchema,
   instanceTypeSchema,
+  metricDescriptorSchema,
+  metricValueSetSchema,
   modelSchema,
   modelsSchema,
   promoteRequestSchema,
   promoteToEnvironmentRequestSchema,
   promotionSettingsSchema,
+  signalPromotionResponseSchema,
   updateAutoscalingSettingsResponseSchema,
   updateAutoscalingSettingsSchema,
+  updateEnvironmentRequestSchema,
 } from '../../../src/baseten';
 import { componentSchema, loadManagementSpec, managementSpecPath, type JsonSchema } from '../../../src/baseten/spec';
 import { sampleFromSchema, type SampleOptions } from './spec-sample';
@@ -45,11 +51,17 @@ const contracts: [string, z.ZodObject][] = [
   ['DeactivateResponseV1', deactivateResponseSchema],
   ['UpdateAutoscalingSettingsResponseV1', updateAutoscalingSettingsResponseSchema],
   ['GetLogsResponseV1', getLogsResponseSchema],
+  ['GetDeploymentMetricsResponseV1', deploymentMetricsSchema],
+  ['DeploymentMetricDescriptorV1', metricDescriptorSchema],
+  ['DeploymentMetricValueSetV1', metricValueSetSchema],
+  ['CancelPromotionResponseV1', cancelPromotionResponseSchema],
+  ['SignalPromotionResponseV1', signalPromotionResponseSchema],
   // Request bodies: what we send must be what the spec accepts.
   ['PromoteRequestV1', promoteRequestSchema],
   ['PromoteToEnvironmentRequestV1', promoteToEnvironmentRequestSchema],
   ['CreateEnvironmentRequestV1', createEnvironmentRequestSchema],
   ['UpdateAutoscalingSettingsV1', updateAutoscalingSettingsSchema],
+  ['UpdateEnvironmentRequestV1', updateEnvironmentRequestSchema],
 ];
 
 /** The spec's required list of a component (absent means none). */
