@@ -79,6 +79,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stateDir: resolved.stateDir,
     service,
     async close() {
+      faults.clearAll(); // lets held and slow answers go, so no call outlives the server
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await service.close();

@@ -15,6 +15,16 @@ export function asManagementError(err: unknown): unknown {
   return err;
 }
 
+/** The reply, or its error as the management API's JSON error: never rejects. */
+export function settleManagementReply(
+  reply: Promise<JsonReply>,
+  logger: Pick<EmulatorLogger, 'error'>,
+): Promise<JsonReply> {
+  return reply.catch((err: unknown) =>
+    errorReply(asManagementError(err), (message) => ({ error: 'Internal server error', message }), logger),
+  );
+}
+
 /**
  * Sends a management-style front's reply, or its error as the management API's JSON error. Any unread
  * body is drained so the connection can be reused. Returns what was sent.
@@ -25,9 +35,7 @@ export async function sendManagementReply(
   reply: Promise<JsonReply>,
   logger: Pick<EmulatorLogger, 'error'>,
 ): Promise<JsonReply> {
-  const result = await reply.catch((err: unknown) =>
-    errorReply(asManagementError(err), (message) => ({ error: 'Internal server error', message }), logger),
-  );
+  const result = await settleManagementReply(reply, logger);
   req.raw.resume();
   sendJson(res, result);
   return result;
