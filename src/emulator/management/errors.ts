@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { managementError } from '../http/http-error';
 import { InvalidInputError } from '../http/json-body';
-import type { EmulatorRequest } from '../http/request';
+import { BodyTooLargeError, type EmulatorRequest } from '../http/request';
 import { errorReply, sendJson, type JsonReply } from '../http/respond';
 import type { EmulatorLogger } from '../options';
 import { ServiceError } from '../lifecycle/service-error';
@@ -12,6 +12,7 @@ const statusOf: Record<ServiceError['kind'], number> = { not_found: 404, invalid
 export function asManagementError(err: unknown): unknown {
   if (err instanceof ServiceError) return managementError(statusOf[err.kind], err.message);
   if (err instanceof InvalidInputError) return managementError(400, err.message);
+  if (err instanceof BodyTooLargeError) return managementError(413, err.message, { connection: 'close' });
   return err;
 }
 
