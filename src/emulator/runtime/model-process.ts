@@ -84,6 +84,8 @@ class PythonModelProcess implements ModelProcess {
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };
+        // Whatever the model started goes with it: a crashed server would otherwise leave its helpers running.
+        this.signal('SIGKILL');
         resolve();
       }),
     );

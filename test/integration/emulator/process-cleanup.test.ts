@@ -47,7 +47,7 @@ async function startWithModelProcess(signal: string) {
     { timeoutMs: 60_000, intervalMs: 100 },
   );
   const helperPid = Number(readFileSync(helperPidFile, 'utf8'));
-  return { emulator, modelPid, helperPid };
+  return { emulator, control, deploymentId: deployment.id, modelPid, helperPid };
 }
 
 describe.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)('the emulator ended by %s', (signal) => {
@@ -65,3 +65,17 @@ describe.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)('the emulator ended by 
     );
   }, 90_000);
 });
+
+test('a model process that crashes (the kill fault) takes what the model started with it', async () => {
+  const { emulator, control, deploymentId, modelPid, helperPid } = await startWithModelProcess('crash');
+  try {
+    expect(await control.killModelProcess(deploymentId)).toBe(modelPid);
+    await waitFor(
+      `the crashed model process ${modelPid}'s helper ${helperPid} to be gone`,
+      () => !processExists(modelPid) && !processExists(helperPid),
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
+  } finally {
+    await emulator.stop();
+  }
+}, 90_000);
