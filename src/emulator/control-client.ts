@@ -1,6 +1,15 @@
 import { request } from 'undici';
-import type { CreateDeploymentBody, ManagementFaultBody, PredictionFaultBody } from './control/schemas';
+import type {
+  CreateDeploymentBody,
+  DropFaultBody,
+  HoldFaultBody,
+  ManagementFaultBody,
+  PredictionFaultBody,
+  SlowFaultBody,
+} from './control/schemas';
 import type { PredictionFault } from './control/faults';
+import type { HeldRequest } from './control/held-responses';
+import type { ManagementFaultRule } from './control/management-faults';
 import type { RequestLogEntry, RequestLogFilter } from './control/request-log';
 import type { DeploymentStatus } from './state/types';
 import type { DeploymentV1, ModelV1 } from './state/views';
@@ -81,16 +90,68 @@ export class EmulatorControl {
     return this.call('POST', '/_emulator/faults/next-build', message ? { message } : {});
   }
 
-  /** The management API answers `status` (5xx, or 429 with retry_after) for the next `count` calls or `durationMs`. */
-  failManagement(fault: ManagementFaultBody): Promise<void> {
+  // Management API faults. Each takes the calls that match `method` and the path pattern `path` (`*` within a
+  // segment, `**` across segments, `{name}` as in the spec: `**/promote`), exactly the share `rate` of them
+  // (deterministic: at 0.1 the 10th, 20th, ...), for `count` faulted calls, for `durationMs`, or until cleared.
+  // Every call, faulted or not, is in the request log (requests()).
+
+  /** Matching calls are not applied, and answered `status`: 5xx, or 429 with `{error, retry_after}` and Retry-After. */
+  failManagement(fault: ManagementFaultBody): Promise<ManagementFaultRule> {
     return this.call('POST', '/_emulator/faults/management', fault);
   }
 
+  /**
+   * Matching calls are answered `delayMs` late, and applied: `apply: 'on-arrival'` (default) at once,
+   * `'after-delay'` once the delay is over, even when the client has given up by then.
+   */
+  slowManagement(fault: SlowFaultBody): Promise<ManagementFaultRule> {
+    return this.call('POST', '/_emulator/faults/management/slow', fault);
+  }
+
+  /** Matching calls get their connection destroyed with no answer, `before-apply` (no change) or `after-apply`. */
+  dropManagement(fault: DropFaultBody): Promise<ManagementFaultRule> {
+    return this.call('POST', '/_emulator/faults/management/drop', fault);
+  }
+
+  /**
+   * Matching calls are applied, then their answers held back for `holdMs`, or until releaseHeld() (or
+   * clearFaults()): how a crash test kills a worker between a side effect and the activity's completion.
+   */
+  holdManagement(fault: HoldFaultBody): Promise<ManagementFaultRule> {
+    return this.call('POST', '/_emulator/faults/management/hold', fault);
+  }
+
+  /** The armed management faults, with how many calls each has matched and faulted. */
+  async managementFaults(): Promise<ManagementFaultRule[]> {
+    return (await this.call<{ faults: ManagementFaultRule[] }>('GET', '/_emulator/faults/management')).faults;
+  }
+
+  /** Disarms one management fault (answers it already holds stay held). */
+  removeManagementFault(id: string): Promise<void> {
+    return this.call('DELETE', `/_emulator/faults/management/${encodeURIComponent(id)}`);
+  }
+
+  /** Calls that have been applied and whose answers are held back right now. */
+  async heldRequests(): Promise<HeldRequest[]> {
+    return (await this.call<{ held: HeldRequest[] }>('GET', '/_emulator/faults/management/held')).held;
+  }
+
+  /** Lets held answers go: the one with this id, or all of them. Returns those released. */
+  async releaseHeld(id?: string): Promise<HeldRequest[]> {
+    const body = id === undefined ? {} : { id };
+    return (await this.call<{ released: HeldRequest[] }>('POST', '/_emulator/faults/management/held/release', body))
+      .released;
+  }
+
+  /** Removes every fault, and lets every held or slow answer go. */
   clearFaults(): Promise<void> {
     return this.call('DELETE', '/_emulator/faults');
   }
 
-  /** Management API calls so far, optionally filtered (method, path substring, since). */
+  /**
+   * Management API calls so far, in arrival order, optionally filtered (method, path substring, since): each with
+   * its arrival time, status, outcome (answered, held, dropped, ...), fault, and a 429's retryAfterSeconds.
+   */
   async requests(filter: RequestLogFilter = {}): Promise<RequestLogEntry[]> {
     const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined));
     const suffix = query.size ? `?${query.toString()}` : '';

@@ -4,6 +4,7 @@ import type { EmulatorContext } from './context';
 import { Faults } from './control/faults';
 import { RequestLog } from './control/request-log';
 import { buildFronts } from './fronts';
+import { answerClientError } from './http/client-error';
 import { managementError } from './http/http-error';
 import { RateLimiter } from './http/rate-limit';
 import { toEmulatorRequest } from './http/request';
@@ -59,6 +60,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       );
     });
   });
+  server.on('clientError', answerClientError);
   // The emulator is not a forward proxy: a CONNECT (HTTPS through HTTP_PROXY) gets an immediate answer, never a hang.
   server.on('connect', (_req, socket) => {
     socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
@@ -79,6 +81,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stateDir: resolved.stateDir,
     service,
     async close() {
+      faults.clearAll(); // lets held and slow answers go, so no call outlives the server
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await service.close();

@@ -30,12 +30,12 @@ export interface TestEmulator {
   client: BasetenClient;
   /** Every management API response so far (for the OpenAPI conformance checks). */
   responses: RecordedResponse[];
-  /** A management/inference/control call with the emulator's key (pass `apiKey: null` for none). */
+  /** A management/inference/control call with the emulator's key (pass `apiKey: null` for none); `signal` aborts it. */
   call(
     method: string,
     pathOrUrl: string,
     body?: unknown,
-    options?: { apiKey?: string | null; raw?: string },
+    options?: { apiKey?: string | null; raw?: string; signal?: AbortSignal },
   ): Promise<HttpResult>;
   getDeployment(modelId: string, deploymentId: string): Promise<DeploymentV1>;
   /** The model's production deployment id, as the management API reports it. */
@@ -83,6 +83,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       body: callOptions.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
       headersTimeout: 120_000,
       bodyTimeout: 120_000,
+      signal: callOptions.signal,
     });
     const text = await response.body.text();
     let parsed: unknown = text;

@@ -1,3 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { HeldResponses } from './held-responses';
+import { ManagementFaults } from './management-faults';
+import { Share } from './share';
+
 /** Faults injected through the control endpoints. Nothing but tests and the demo sets them. */
 
 export interface PredictionFault {
@@ -7,53 +12,35 @@ export interface PredictionFault {
   errorRate: number;
 }
 
-export interface ManagementFaultInput {
-  /** 5xx, or 429 (answered with `retry_after`). */
-  status: number;
-  /** Fail this many calls... */
-  count?: number;
-  /** ...or every call for this long. @unit ms */
-  durationMs?: number;
-  /** For 429. @default 1 @unit s */
-  retryAfterSeconds?: number;
-}
-
-interface ManagementFault {
-  status: number;
-  remaining: number | undefined;
-  until: number | undefined;
-  retryAfterSeconds: number;
-}
-
 export class Faults {
-  private readonly predictions = new Map<string, PredictionFault & { owed: number }>();
+  private readonly predictions = new Map<string, { latencyMs: number; errors: Share }>();
   private readonly buildFailures: string[] = [];
-  private management: ManagementFault | undefined;
+  /** Faults on the management API (errors, slow answers, dropped connections, held answers). */
+  readonly management: ManagementFaults;
+  /** Answers the hold fault is keeping back. */
+  readonly held: HeldResponses;
+  private pauses = new AbortController();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(now: () => number = Date.now) {
+    this.management = new ManagementFaults(now);
+    this.held = new HeldResponses(now);
+  }
 
   setPredictionFault(deploymentId: string, fault: Partial<PredictionFault>): PredictionFault {
-    const current = this.predictions.get(deploymentId) ?? { latencyMs: 0, errorRate: 0, owed: 0 };
-    const next = { ...current, ...fault };
-    this.predictions.set(deploymentId, next);
-    return { latencyMs: next.latencyMs, errorRate: next.errorRate };
+    const current = this.predictions.get(deploymentId) ?? { latencyMs: 0, errors: new Share(0) };
+    if (fault.latencyMs !== undefined) current.latencyMs = fault.latencyMs;
+    if (fault.errorRate !== undefined) current.errors.rate = fault.errorRate;
+    this.predictions.set(deploymentId, current);
+    return { latencyMs: current.latencyMs, errorRate: current.errors.rate };
   }
 
   latencyMs(deploymentId: string): number {
     return this.predictions.get(deploymentId)?.latencyMs ?? 0;
   }
 
-  /**
-   * Whether this prediction is one of the injected errors. Deterministic, so a test that sets 0.5 sees
-   * exactly every second request fail: each request adds the rate to a debt, and a whole unit of debt fails one.
-   */
+  /** Whether this prediction is one of the injected errors: exactly `errorRate` of them are (./share). */
   takePredictionError(deploymentId: string): boolean {
-    const fault = this.predictions.get(deploymentId);
-    if (!fault || fault.errorRate <= 0) return false;
-    fault.owed += fault.errorRate;
-    if (fault.owed < 1 - 1e-9) return false;
-    fault.owed -= 1;
-    return true;
+    return this.predictions.get(deploymentId)?.errors.take() ?? false;
   }
 
   failNextBuild(message: string): void {
@@ -64,40 +51,22 @@ export class Faults {
     return this.buildFailures.shift();
   }
 
-  setManagementFault(input: ManagementFaultInput): void {
-    this.management = {
-      status: input.status,
-      remaining: input.count,
-      until: input.durationMs === undefined ? undefined : this.now() + input.durationMs,
-      retryAfterSeconds: input.retryAfterSeconds ?? 1,
-    };
-  }
-
-  /** The injected failure for this management call, if one is armed (consumes one of `count`). */
-  takeManagementFault(): { status: number; retryAfterSeconds: number } | undefined {
-    const fault = this.management;
-    if (!fault) return undefined;
-    if (fault.until !== undefined && this.now() >= fault.until) {
-      this.management = undefined;
-      return undefined;
-    }
-    if (fault.remaining !== undefined) {
-      if (fault.remaining <= 0) {
-        this.management = undefined;
-        return undefined;
-      }
-      fault.remaining -= 1;
-    }
-    return { status: fault.status, retryAfterSeconds: fault.retryAfterSeconds };
+  /** Waits `ms` for a slow answer, or less if the faults are cleared meanwhile (so nothing outlives a test). */
+  async pause(ms: number): Promise<void> {
+    await delay(ms, undefined, { signal: this.pauses.signal }).catch(() => undefined);
   }
 
   clearDeployment(deploymentId: string): void {
     this.predictions.delete(deploymentId);
   }
 
+  /** Removes every fault, and lets every held or slow answer go at once. */
   clearAll(): void {
     this.predictions.clear();
     this.buildFailures.length = 0;
-    this.management = undefined;
+    this.management.clear();
+    this.held.release();
+    this.pauses.abort();
+    this.pauses = new AbortController();
   }
 }

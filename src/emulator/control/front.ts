@@ -6,13 +6,18 @@ import { apiKeyOf, type EmulatorRequest } from '../http/request';
 import type { JsonReply } from '../http/respond';
 import { Router, type Params } from '../http/router';
 import { sendManagementReply } from '../management/errors';
+import type { FaultSelection, ManagementFaultEffect } from './management-faults';
 import {
   createDeploymentSchema,
+  dropFaultSchema,
   failSchema,
+  holdFaultSchema,
   managementFaultSchema,
   nextBuildFailureSchema,
   predictionFaultSchema,
+  releaseHeldSchema,
   requestLogQuerySchema,
+  slowFaultSchema,
 } from './schemas';
 
 type Handler = (req: EmulatorRequest, params: Params) => Promise<JsonReply>;
@@ -22,6 +27,10 @@ export function controlFront(ctx: EmulatorContext): Front {
   const { service, faults, requestLog } = ctx;
   const dep = (params: Params) => service.runner(params.deploymentId ?? '');
   const ok = (body: unknown): JsonReply => ({ status: 200, body });
+  const arm = (effect: ManagementFaultEffect, body: FaultSelection): JsonReply => {
+    const { method, path, rate, count, durationMs } = body;
+    return ok(faults.management.add(effect, { method, path, rate, count, durationMs }));
+  };
   const router = new Router<Handler>()
     .add('POST', '/_emulator/deployments', async (req) => {
       const body = await parseJsonBody(req, createDeploymentSchema);
@@ -67,8 +76,33 @@ export function controlFront(ctx: EmulatorContext): Front {
       return ok({ ok: true });
     })
     .add('POST', '/_emulator/faults/management', async (req) => {
-      faults.setManagementFault(await parseJsonBody(req, managementFaultSchema));
+      const body = await parseJsonBody(req, managementFaultSchema);
+      return arm({ kind: 'error', status: body.status, retryAfterSeconds: body.retryAfterSeconds ?? 1 }, body);
+    })
+    .add('POST', '/_emulator/faults/management/slow', async (req) => {
+      const body = await parseJsonBody(req, slowFaultSchema);
+      return arm({ kind: 'slow', delayMs: body.delayMs, apply: body.apply }, body);
+    })
+    .add('POST', '/_emulator/faults/management/drop', async (req) => {
+      const body = await parseJsonBody(req, dropFaultSchema);
+      return arm({ kind: 'drop', when: body.when }, body);
+    })
+    .add('POST', '/_emulator/faults/management/hold', async (req) => {
+      const body = await parseJsonBody(req, holdFaultSchema);
+      return arm({ kind: 'hold', holdMs: body.holdMs ?? null }, body);
+    })
+    .add('GET', '/_emulator/faults/management', async () => ok({ faults: faults.management.list() }))
+    .add('DELETE', '/_emulator/faults/management/:faultId', async (_req, params) => {
+      const id = params.faultId ?? '';
+      if (!faults.management.remove(id)) throw managementError(404, `No management fault ${id} is armed`);
       return ok({ ok: true });
+    })
+    .add('GET', '/_emulator/faults/management/held', async () => ok({ held: faults.held.list() }))
+    .add('POST', '/_emulator/faults/management/held/release', async (req) => {
+      const { id } = await parseJsonBody(req, releaseHeldSchema);
+      const released = faults.held.release(id);
+      if (id !== undefined && released.length === 0) throw managementError(404, `No answer ${id} is held`);
+      return ok({ released });
     })
     .add('DELETE', '/_emulator/faults', async () => {
       faults.clearAll();

@@ -25,18 +25,63 @@ export const nextBuildFailureSchema = z.object({
   message: z.string().min(1).default('Build failed (injected fault)'),
 });
 
+/** Which management calls a fault takes (./management-faults FaultSelection), shared by every management fault. */
+const selection = {
+  method: z
+    .string()
+    .regex(/^[A-Za-z]+$/, 'must be an HTTP method such as POST')
+    .transform((m) => m.toUpperCase())
+    .optional(),
+  path: z
+    .string()
+    .regex(/^[/*]/, 'must be a path pattern such as "/v1/models/*/deployments/*/promote" or "**/promote"')
+    .optional(),
+  rate: z.number().gt(0).max(1).optional(),
+  count: z.number().int().positive().optional(),
+  durationMs: z.number().int().positive().optional(),
+};
+
+/** A fault is used up by count or by time, not both. */
+function atMostOneLimit(f: { count?: number; durationMs?: number }): boolean {
+  return f.count === undefined || f.durationMs === undefined;
+}
+const atMostOneLimitError = { message: 'give at most one of count and durationMs', path: ['count'] };
+
+/** The longest a slow or held answer may be kept back. @unit ms */
+const maxDelayMs = 10 * 60_000;
+
 export const managementFaultSchema = z
-  .object({
+  .strictObject({
     status: z
       .number()
       .int()
       .refine((s) => s === 429 || (s >= 500 && s <= 599), 'must be 429 or a 5xx status'),
-    count: z.number().int().positive().optional(),
-    durationMs: z.number().int().positive().optional(),
     retryAfterSeconds: z.number().int().positive().optional(),
+    ...selection,
   })
-  .refine((f) => (f.count === undefined) !== (f.durationMs === undefined), 'give exactly one of count and durationMs');
+  .refine(atMostOneLimit, atMostOneLimitError);
 export type ManagementFaultBody = z.input<typeof managementFaultSchema>;
+
+export const slowFaultSchema = z
+  .strictObject({
+    delayMs: z.number().int().positive().max(maxDelayMs),
+    apply: z.enum(['on-arrival', 'after-delay']).default('on-arrival'),
+    ...selection,
+  })
+  .refine(atMostOneLimit, atMostOneLimitError);
+export type SlowFaultBody = z.input<typeof slowFaultSchema>;
+
+export const dropFaultSchema = z
+  .strictObject({ when: z.enum(['before-apply', 'after-apply']), ...selection })
+  .refine(atMostOneLimit, atMostOneLimitError);
+export type DropFaultBody = z.input<typeof dropFaultSchema>;
+
+export const holdFaultSchema = z
+  .strictObject({ holdMs: z.number().int().positive().max(maxDelayMs).optional(), ...selection })
+  .refine(atMostOneLimit, atMostOneLimitError);
+export type HoldFaultBody = z.input<typeof holdFaultSchema>;
+
+export const releaseHeldSchema = z.strictObject({ id: z.string().min(1).optional() });
 
 export const requestLogQuerySchema = z.object({
   method: z.string().optional(),

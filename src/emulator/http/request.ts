@@ -20,6 +20,11 @@ export interface EmulatorRequest {
 
 const maxBodyBytes = 64 * 1024 * 1024;
 
+/** A body over the emulator's limit: answered 413, and the connection closed rather than the rest read. */
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
+}
+
 /** Parses the request line's target; a proxy client (truss through HTTP_PROXY) sends `http://host/path`. */
 export function parseTarget(req: IncomingMessage): RequestTarget {
   const rawUrl = req.url ?? '/';
@@ -50,15 +55,15 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) {
-        reject(new Error(`request body exceeds ${maxBodyBytes} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
+      if (size <= maxBodyBytes) return void chunks.push(chunk);
+      // Stop buffering; the answer (413) goes out with `connection: close`, which ends the upload.
+      req.off('data', onData);
+      chunks.length = 0;
+      reject(new BodyTooLargeError(`The request body exceeds ${maxBodyBytes} bytes`));
+    };
+    req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
   });

@@ -35,8 +35,9 @@ export class Router<H> {
   }
 }
 
+/** Empty segments count: `/v1/models/` and `/v1//models` are not `/v1/models` (Baseten would not take them either). */
 function split(path: string): string[] {
-  return path.split('/').filter((s) => s.length > 0);
+  return path.replace(/^\//, '').split('/');
 }
 
 function matchSegments(pattern: string[], parts: string[]): Params | undefined {
@@ -46,6 +47,7 @@ function matchSegments(pattern: string[], parts: string[]): Params | undefined {
     const p = pattern[i] as string;
     const part = parts[i] as string;
     if (p.startsWith(':')) {
+      if (part === '') return undefined;
       try {
         params[p.slice(1)] = decodeURIComponent(part);
       } catch {

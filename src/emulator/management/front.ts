@@ -8,12 +8,13 @@ import { Router } from '../http/router';
 import { addDeploymentRoutes } from './deployment-routes';
 import { addEnvironmentRoutes } from './environment-routes';
 import { addPushRoutes } from '../push/rest-push';
-import { sendManagementReply } from './errors';
+import { serveWithFault } from '../control/faulted-call';
+import { settleManagementReply } from './errors';
 import type { ManagementHandler } from './route-types';
 
 /**
  * The management API (`/v1/...`): on host `api.localhost` (truss through a proxy) or on the
- * emulator's own address. Every call is counted in the request log.
+ * emulator's own address. Every call is counted in the request log, faulted ones too.
  */
 export function managementFront(ctx: EmulatorContext): Front {
   const router = new Router<ManagementHandler>();
@@ -26,9 +27,6 @@ export function managementFront(ctx: EmulatorContext): Front {
       return toReply(
         managementError(401, 'Missing or invalid API key: send "Authorization: Api-Key <key>" or "Bearer <key>"'),
       );
-    const injected = ctx.faults.takeManagementFault();
-    if (injected?.status === 429) return rateLimitedReply(injected.retryAfterSeconds);
-    if (injected) return toReply(managementError(injected.status, `Injected fault: HTTP ${injected.status}`));
     const match = router.match(req.method, req.target.pathname);
     if (match.kind === 'none')
       return toReply(managementError(404, `No such endpoint: ${req.method} ${req.target.pathname}`));
@@ -46,18 +44,20 @@ export function managementFront(ctx: EmulatorContext): Front {
       req.target.hostname === 'api.localhost' ||
       (!isNamedLocalHost(req.target.hostname) && /^\/v1(\/|$)/.test(req.target.pathname)),
     async handle(req, res) {
-      const started = Date.now();
-      const result = await sendManagementReply(req, res, reply(req), ctx.options.logger);
       const { pathname, query } = req.target;
-      ctx.requestLog.add({
-        method: req.method,
-        path: pathname,
-        query: query.toString(),
-        status: result.status,
-        time: new Date(started).toISOString(),
-        durationMs: Date.now() - started,
+      const entry = ctx.requestLog.begin({ method: req.method, path: pathname, query: query.toString() });
+      // The fault hook: taken as the call arrives (so shares count calls in arrival order); never for a bad key.
+      const fault = apiKeyOf(req) === ctx.options.apiKey ? ctx.faults.management.take(req.method, pathname) : undefined;
+      const sent = await serveWithFault({
+        req,
+        res,
+        entry,
+        fault,
+        apply: () => settleManagementReply(reply(req), ctx.options.logger),
+        faults: ctx.faults,
+        log: ctx.requestLog,
       });
-      ctx.options.onResponse?.({ method: req.method, path: pathname, status: result.status, body: result.body });
+      if (sent) ctx.options.onResponse?.({ method: req.method, path: pathname, status: sent.status, body: sent.body });
     },
   };
 }

@@ -66,18 +66,12 @@ export function graphqlFront(ctx: EmulatorContext): Front {
     name: 'graphql',
     matches: (req) => /^\/graphql\/?$/.test(req.target.pathname) && !isNamedLocalHost(req.target.hostname),
     async handle(req, res) {
-      const started = Date.now();
+      const entry = ctx.requestLog.begin({ method: req.method, path: req.target.pathname, query: '' });
       const { reply: result, field } = await reply(req);
+      if (field) entry.query = `field=${field}`;
       req.raw.resume();
       sendJson(res, result);
-      ctx.requestLog.add({
-        method: req.method,
-        path: req.target.pathname,
-        query: field ? `field=${field}` : '',
-        status: result.status,
-        time: new Date(started).toISOString(),
-        durationMs: Date.now() - started,
-      });
+      ctx.requestLog.finish(entry, 'answered', result);
     },
   };
 }

@@ -84,6 +84,8 @@ class PythonModelProcess implements ModelProcess {
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };
+        // Whatever the model started goes with it: a crashed server would otherwise leave its helpers running.
+        this.signal('SIGKILL');
         resolve();
       }),
     );
@@ -165,7 +167,8 @@ class PythonModelProcess implements ModelProcess {
 /** Starts model_server.py on the Truss and resolves once load() has finished. */
 export function startModelProcess(options: StartModelProcessOptions): Promise<ModelProcess> {
   const { trussDir, config, environment, onLog } = options;
-  const child = spawn(environment.pythonPath, ['-u', serverScript, '--truss-dir', trussDir], {
+  const args = ['-u', serverScript, '--truss-dir', trussDir, '--parent-pid', String(process.pid)];
+  const child = spawn(environment.pythonPath, args, {
     cwd: trussDir,
     env: modelProcessEnv(trussDir, config, environment),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -178,7 +181,8 @@ export function startModelProcess(options: StartModelProcessOptions): Promise<Mo
   let phase: 'loading' | 'ready' | 'failed' = 'loading';
 
   child.stdin.on('error', () => undefined); // EPIPE when the process dies first; its exit is handled below.
-  // The pipe then stays open: model_server.py exits when it closes, so models never outlive the emulator.
+  // The pipe then stays open: model_server.py exits (with its process group) when it closes, so models never
+  // outlive the emulator, even one that was SIGKILLed and closed nothing itself.
   child.stdin.write(`${JSON.stringify({ config: config.raw, secrets: { ...config.secrets, ...options.secrets } })}\n`);
 
   createInterface({ input: child.stderr }).on('line', (line) => {

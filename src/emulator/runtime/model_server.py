@@ -5,7 +5,9 @@ requirements on PYTHONPATH and nothing of ours.
 
 Protocol with the parent (src/emulator/runtime/model-process.ts):
   stdin   first line: {"config": <parsed config.yaml>, "secrets": {...}}; the pipe then stays
-          open, and its end means the parent is gone, so the server exits instead of lingering.
+          open, and its end means the parent is gone (even when it was SIGKILLed), so the server
+          and its process group exit instead of lingering. --parent-pid backs this up: a new
+          parent (re-parented to init) means the same.
   stdout  JSON event lines only: listening, loaded, load_failed.
   stderr  everything else (the model's prints and our progress), shown as deployment logs.
 """
@@ -16,6 +18,8 @@ import importlib.util
 import inspect
 import json
 import os
+import select
+import signal
 import site
 import sys
 import threading
@@ -180,16 +184,33 @@ def make_handler(runner, state):
     return Handler
 
 
-def exit_when_parent_goes(stdin):
-    for _ in stdin:
-        pass
-    log("parent closed stdin; exiting")
-    os._exit(0)
+def exit_when_parent_goes(parent_pid):
+    try:
+        while True:
+            readable, _, _ = select.select([0], [], [], 1.0)
+            if readable and not os.read(0, 65536):
+                break  # EOF: the parent's end of the pipe is closed
+            if os.getppid() != parent_pid:
+                break
+    finally:
+        # No logging on the way out: stderr is read by the same dead parent, and a failed write (BrokenPipeError)
+        # used to end this thread before the exit, leaving the server running.
+        end_process_group()
+
+
+def end_process_group():
+    """Takes down anything the model started too: the parent made this server its own process group's leader."""
+    try:
+        if os.getpgrp() == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+    finally:
+        os._exit(0)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--truss-dir", required=True)
+    parser.add_argument("--parent-pid", type=int, default=os.getppid())
     args = parser.parse_args()
     truss_dir = os.path.abspath(args.truss_dir)
     # Python put this script's folder first on sys.path; model code must not see the emulator's files.
@@ -201,7 +222,7 @@ def main():
 
     init = json.loads(sys.stdin.readline() or "{}")
     runner = ModelRunner(truss_dir, init.get("config") or {}, init.get("secrets") or {})
-    threading.Thread(target=exit_when_parent_goes, args=(sys.stdin,), daemon=True).start()
+    threading.Thread(target=exit_when_parent_goes, args=(args.parent_pid,), name="parent-watch", daemon=True).start()
 
     state = {"loaded": False}
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(runner, state))

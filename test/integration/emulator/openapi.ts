@@ -6,15 +6,31 @@ import type { RecordedResponse } from '../../../src/emulator/options';
 import { projectRoot } from '../../../src/tools/paths';
 import type { TestEmulator } from '../../support/emulator';
 
-interface Operation {
+/** A JSON Schema as the spec writes it (only what the tests read). */
+export interface SpecSchema {
+  $ref?: string;
+  type?: string;
+  enum?: unknown[];
+  anyOf?: SpecSchema[];
+  oneOf?: SpecSchema[];
+  properties?: Record<string, SpecSchema>;
+  required?: string[];
+  items?: SpecSchema;
+  examples?: unknown[];
+}
+export interface Operation {
+  parameters?: Array<{ name: string; in: string; required?: boolean; schema?: SpecSchema }>;
+  requestBody?: { content?: Record<string, { schema?: SpecSchema }> };
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
 interface Spec {
   paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, SpecSchema> };
 }
 
 const specFile = path.join(projectRoot, '..', 'shared', 'baseten', 'management-openapi.json');
-const spec = JSON.parse(readFileSync(specFile, 'utf8')) as Spec;
+/** The official management OpenAPI (../shared/baseten). */
+export const spec = JSON.parse(readFileSync(specFile, 'utf8')) as Spec;
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
 addFormats(ajv);

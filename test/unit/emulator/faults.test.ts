@@ -8,21 +8,6 @@ test('an error rate fails exactly that share of predictions, deterministically',
   expect(faults.takePredictionError('other')).toBe(false);
 });
 
-test('a management fault for N calls is used up, and one for a duration expires', () => {
-  let now = 0;
-  const faults = new Faults(() => now);
-  faults.setManagementFault({ status: 503, count: 2 });
-  expect([faults.takeManagementFault(), faults.takeManagementFault(), faults.takeManagementFault()]).toEqual([
-    { status: 503, retryAfterSeconds: 1 },
-    { status: 503, retryAfterSeconds: 1 },
-    undefined,
-  ]);
-  faults.setManagementFault({ status: 429, durationMs: 1000, retryAfterSeconds: 5 });
-  expect(faults.takeManagementFault()).toEqual({ status: 429, retryAfterSeconds: 5 });
-  now = 1000;
-  expect(faults.takeManagementFault()).toBeUndefined();
-});
-
 test('build failures are queued one per build, and clearAll removes every fault', () => {
   const faults = new Faults();
   faults.failNextBuild('one');

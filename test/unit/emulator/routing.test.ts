@@ -45,3 +45,11 @@ test('paths outside the four prefixes are not inference calls', () => {
   expect(parseInferenceCall('127.0.0.1', '/inference/abc1/staging/predict')).toBeUndefined();
   expect(parseInferenceCall('127.0.0.1', '/v1/models')).toBeUndefined();
 });
+
+test('a trailing slash or an empty segment is not the route: /v1/models/ and /v1//models are not /v1/models', () => {
+  const router = new Router<string>().add('GET', '/v1/models', 'list').add('GET', '/v1/models/:id', 'one');
+  expect(router.match('GET', '/v1/models')).toMatchObject({ kind: 'found', handler: 'list' });
+  expect(router.match('GET', '/v1/models/')).toEqual({ kind: 'none' });
+  expect(router.match('GET', '/v1//models')).toEqual({ kind: 'none' });
+  expect(router.match('GET', '/v1/models/m1/')).toEqual({ kind: 'none' });
+});
