@@ -1,4 +1,11 @@
-export { BasetenClient, type CallOptions, type DeploymentRef, type LogsQuery, type PredictOptions, type PredictResult } from './client';
+export {
+  BasetenClient,
+  type CallOptions,
+  type DeploymentRef,
+  type LogsQuery,
+  type PredictOptions,
+  type PredictResult,
+} from './client';
 export type { BasetenClientOptions, BasetenLogger } from './options';
 export { defaultInferenceUrl, defaultManagementUrl } from './options';
 export * from './errors';
