@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { BasetenClient } from '../baseten/client';
 import { connectNative } from '../temporal/connect';
+import { requireSearchAttributes } from '../temporal/search-attribute-setup';
 import type { WorkerConfig } from './config';
 
 export interface RunWorkerOptions {
@@ -33,6 +34,9 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
   const connection = await connectNative(config.temporal);
   let worker: Worker;
   try {
+    // Before bundling (the slow part): a namespace without the attributes would fail every release.
+    const warning = await requireSearchAttributes(connection, config.temporal);
+    if (warning) console.error(`baseten-cd worker: ${warning}`);
     worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
