@@ -4,6 +4,7 @@ import { UsageError } from './common/usage-error';
 import { ConfigError } from './config/env-schema';
 import { loadWorkerConfig } from './fleet/config';
 import { runWorker } from './fleet/run-worker';
+import { installWorkerRuntime } from './fleet/runtime';
 
 /**
  * The fleet worker's entry point (`baseten-cd worker`, or `tsx src/worker.ts`). Temporal's Runtime turns
@@ -12,9 +13,11 @@ import { runWorker } from './fleet/run-worker';
  */
 export async function run(): Promise<void> {
   const config = loadWorkerConfig();
+  installWorkerRuntime(config);
   const running = await runWorker(config);
+  const metrics = config.metricsPort === undefined ? '' : `; metrics on :${config.metricsPort}/metrics`;
   console.error(
-    `baseten-cd worker: polling task queue ${config.temporal.taskQueue} on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+    `baseten-cd worker: polling task queue ${config.temporal.taskQueue} on ${config.temporal.address} (namespace ${config.temporal.namespace})${metrics}`,
   );
   await running.done;
 }

@@ -2,6 +2,7 @@ import { createAwaitDeploymentActivities } from './await-deployment';
 import { createDeactivateActivities } from './deactivate';
 import type { ActivityDeps } from './deps';
 import { createDescribeProductionActivities } from './describe-production';
+import { createNotifyActivities, type NotifyOptions } from './notify';
 import { createPrepareForTrafficActivities } from './prepare-for-traffic';
 import { createPromoteActivities } from './promote';
 import { createSmokeActivities } from './smoke';
@@ -14,7 +15,7 @@ export type { ActivityDeps, BasetenApi } from './deps';
  * Every activity the fleet worker hosts (the push activity is not one of them: it runs on the CI job's
  * own task queue, next to the Truss source).
  */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps, notify: NotifyOptions = {}) {
   return {
     ...createAwaitDeploymentActivities(deps),
     ...createDescribeProductionActivities(deps),
@@ -24,5 +25,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createPrepareForTrafficActivities(deps),
     ...createDeactivateActivities(deps),
     ...createValidateActivities({ inference: deps.baseten, now: deps.clock }),
+    ...createNotifyActivities(notify),
   };
 }

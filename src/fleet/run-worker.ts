@@ -42,7 +42,10 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowsPath: require.resolve('../workflows'),
-      activities: createActivities({ baseten, poll: options.poll }),
+      activities: createActivities(
+        { baseten, poll: options.poll },
+        { webhookUrl: config.webhookUrl, uiBaseUrl: config.temporal.uiUrl },
+      ),
       ...(options.identity ? { identity: options.identity } : {}),
       shutdownGraceTime: '10 seconds',
     });

@@ -2,6 +2,8 @@ import { ApplicationFailure, allHandlersFinished, condition, isCancellation, set
 import { ApprovalGate } from './approval';
 import { approvalReason, failRelease, rejectCandidate } from './endings';
 import { progressQuery } from './messages';
+import { recordReleaseOutcome } from './metrics';
+import { notifyReleaseResult } from './notify';
 import { inputProblem } from './release-rules';
 import { Release } from './release';
 import { revertTo, type Compensation } from './revert';
@@ -65,8 +67,13 @@ export async function deployModel(input: DeployInput): Promise<DeployResult> {
   return finished(result);
 }
 
-/** Lets in-flight update handlers answer before the workflow completes. */
+/**
+ * Every release result passes here: it is counted (metrics), notified (webhook; never fails the release),
+ * and in-flight update handlers answer before the workflow completes.
+ */
 async function finished(result: DeployResult): Promise<DeployResult> {
+  recordReleaseOutcome(result);
+  await notifyReleaseResult(result);
   await condition(allHandlersFinished);
   return result;
 }
