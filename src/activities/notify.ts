@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { request, type Dispatcher } from 'undici';
 import { version } from '../../package.json';
@@ -94,6 +94,7 @@ export function createNotifyActivities(options: NotifyOptions = {}) {
       try {
         const outcome = await post(options.webhookUrl, payload, timeoutMs, options.dispatcher);
         count(outcome.delivered ? 'delivered' : 'refused');
+        if (!outcome.delivered) log.warn(`notification ${event.kind} not delivered: ${outcome.reason ?? ''}`);
         return outcome;
       } catch (err) {
         count('error');

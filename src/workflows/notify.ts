@@ -19,14 +19,13 @@ export const notifyProfile = {
 const { notify } = proxyActivities<ReturnType<typeof createNotifyActivities>>(notifyProfile);
 
 /**
- * Sends a notification and never fails: a delivery that did not happen is logged (in the worker's log, not
- * the workflow's result) and answered with `delivered: false`. Only a cancellation of the workflow goes through.
+ * Sends a notification and never fails: a delivery that did not happen is answered with `delivered: false` and
+ * logged by the worker (a refusal by the activity; retries given up on here; no webhook configured: silently).
+ * Only a cancellation of the workflow goes through.
  */
 export async function sendNotification(event: NotificationEvent): Promise<NotifyOutcome> {
   try {
-    const outcome = await notify(event);
-    if (!outcome.delivered) log.info(`notification ${event.kind} not sent: ${outcome.reason ?? 'no reason given'}`);
-    return outcome;
+    return await notify(event);
   } catch (err) {
     if (isCancellation(err)) throw err;
     const reason = rootFailure(err).message;
