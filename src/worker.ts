@@ -1,7 +1,10 @@
+import { errorLine } from './common/error-line';
 import { ExitCode } from './common/exit-codes';
+import { UsageError } from './common/usage-error';
 import { ConfigError } from './config/env-schema';
 import { loadWorkerConfig } from './fleet/config';
 import { runWorker } from './fleet/run-worker';
+import { installWorkerRuntime } from './fleet/runtime';
 
 /**
  * The fleet worker's entry point (`baseten-cd worker`, or `tsx src/worker.ts`). Temporal's Runtime turns
@@ -10,20 +13,29 @@ import { runWorker } from './fleet/run-worker';
  */
 export async function run(): Promise<void> {
   const config = loadWorkerConfig();
+  installWorkerRuntime(config);
   const running = await runWorker(config);
+  const metrics = config.metricsPort === undefined ? '' : `; metrics on :${config.metricsPort}/metrics`;
   console.error(
-    `baseten-cd worker: polling task queue ${config.temporal.taskQueue} on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+    `baseten-cd worker: polling task queue ${config.temporal.taskQueue} on ${config.temporal.address} (namespace ${config.temporal.namespace})${metrics}`,
   );
   await running.done;
 }
 
-/** Reports a failed start: one line per configuration problem (usage exit code), else the error itself. */
+/**
+ * Reports a failed start or a stopped worker: one line per configuration problem, or one line for any other
+ * usage error (usage exit code); anything else in one line (message and causes, no stack), exit code 1.
+ */
 export function reportWorkerError(err: unknown): ExitCode {
   if (err instanceof ConfigError) {
     for (const problem of err.problems) console.error(`baseten-cd worker: ${problem}`);
     return ExitCode.usage;
   }
-  console.error(err);
+  if (err instanceof UsageError) {
+    console.error(`baseten-cd worker: ${errorLine(err)}`);
+    return ExitCode.usage;
+  }
+  console.error(`baseten-cd worker: ${errorLine(err)}`);
   return ExitCode.failure;
 }
 

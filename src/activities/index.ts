@@ -3,6 +3,7 @@ import { createCancelPromotionActivities } from './cancel-promotion';
 import { createDeactivateActivities } from './deactivate';
 import type { ActivityDeps } from './deps';
 import { createDescribeProductionActivities } from './describe-production';
+import { createNotifyActivities, type NotifyOptions } from './notify';
 import { createPrepareForTrafficActivities } from './prepare-for-traffic';
 import { createPromoteActivities } from './promote';
 import { createSmokeActivities } from './smoke';
@@ -15,7 +16,7 @@ export type { ActivityDeps, BasetenApi } from './deps';
  * Every activity the fleet worker hosts (the push activity is not one of them: it runs on the CI job's
  * own task queue, next to the Truss source).
  */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps, notify: NotifyOptions = {}) {
   return {
     ...createAwaitDeploymentActivities(deps),
     ...createDescribeProductionActivities(deps),
@@ -26,5 +27,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createPrepareForTrafficActivities(deps),
     ...createDeactivateActivities(deps),
     ...createValidateActivities({ inference: deps.baseten, now: deps.clock }),
+    ...createNotifyActivities(notify),
   };
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
+import { errorLine } from '../common/error-line';
 import { ExitCode } from '../common/exit-codes';
 import { UsageError } from '../common/usage-error';
 import { registerCommands } from './commands';
@@ -26,6 +27,7 @@ run().catch((err: unknown) => {
     for (const line of err.message.split('\n')) console.error(`baseten-cd: ${line}`);
     process.exit(ExitCode.usage);
   }
-  console.error(err);
+  // Anything else is unexpected: one line (message and causes), never a stack trace, for humans and CI logs.
+  console.error(`baseten-cd: ${errorLine(err)}`);
   process.exit(ExitCode.failure);
 });

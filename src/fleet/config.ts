@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrlEnv, parseEnv, requiredEnv, type EnvDoc } from '../config/env-schema';
+import { httpUrlEnv, optionalEnv, parseEnv, requiredEnv, type EnvDoc } from '../config/env-schema';
 import {
   temporalCombinationProblems,
   temporalEnvShape,
@@ -17,6 +17,13 @@ export interface WorkerConfig {
   basetenApiUrl?: string;
   /** BASETEN_INFERENCE_URL: a template containing `{model_id}`. @default https://model-{model_id}.api.baseten.co */
   basetenInferenceUrl?: string;
+  /**
+   * BASETEN_CD_WEBHOOK_URL: where release and watcher notifications are POSTed (a Slack incoming webhook, or
+   * any receiver of JSON). A secret (it often embeds a token): never logged, never in Temporal. @default off
+   */
+  webhookUrl?: string;
+  /** BASETEN_CD_METRICS_PORT: serve Prometheus metrics on 0.0.0.0:PORT/metrics. @default off */
+  metricsPort?: number;
 }
 
 /** The Baseten variables a worker reads (the `worker --help` text, after the Temporal ones). */
@@ -25,6 +32,20 @@ export const basetenEnvironment: readonly EnvDoc[] = [
   ['BASETEN_API_URL', 'Baseten management API base URL (default https://api.baseten.co)'],
   ['BASETEN_INFERENCE_URL', 'inference URL template with {model_id} (default https://model-{model_id}.api.baseten.co)'],
 ];
+
+/** The fleet's own options (the `worker --help` text, after the Baseten ones). */
+export const fleetEnvironment: readonly EnvDoc[] = [
+  [
+    'BASETEN_CD_METRICS_PORT',
+    "serve Prometheus metrics (Temporal's and baseten-cd's) on 0.0.0.0:PORT/metrics (default off)",
+  ],
+  [
+    'BASETEN_CD_WEBHOOK_URL',
+    'POST a JSON notification (Slack-compatible) on promotion, rejection and revert (default off)',
+  ],
+];
+
+const isPort = (v: string) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65_535;
 
 const envSchema = z.object({
   ...temporalEnvShape,
@@ -36,6 +57,10 @@ const envSchema = z.object({
       message: 'must contain {model_id}, e.g. https://model-{model_id}.api.baseten.co',
     },
   ),
+  BASETEN_CD_WEBHOOK_URL: httpUrlEnv(),
+  BASETEN_CD_METRICS_PORT: optionalEnv.refine((v) => v === undefined || isPort(v), {
+    message: 'must be a port number, 1..65535',
+  }),
 });
 
 /** Reads and checks the worker's environment; throws ConfigError listing every bad or missing variable. */
@@ -46,5 +71,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     basetenApiKey: e.BASETEN_API_KEY,
     basetenApiUrl: e.BASETEN_API_URL,
     basetenInferenceUrl: e.BASETEN_INFERENCE_URL,
+    webhookUrl: e.BASETEN_CD_WEBHOOK_URL,
+    metricsPort: e.BASETEN_CD_METRICS_PORT === undefined ? undefined : Number(e.BASETEN_CD_METRICS_PORT),
   };
 }

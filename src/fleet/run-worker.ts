@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { BasetenClient } from '../baseten/client';
 import { connectNative } from '../temporal/connect';
+import { requireSearchAttributes } from '../temporal/search-attribute-setup';
 import type { WorkerConfig } from './config';
 
 export interface RunWorkerOptions {
@@ -33,12 +34,18 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
   const connection = await connectNative(config.temporal);
   let worker: Worker;
   try {
+    // Before bundling (the slow part): a namespace without the attributes would fail every release.
+    const warning = await requireSearchAttributes(connection, config.temporal);
+    if (warning) console.error(`baseten-cd worker: ${warning}`);
     worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowsPath: require.resolve('../workflows'),
-      activities: createActivities({ baseten, poll: options.poll }),
+      activities: createActivities(
+        { baseten, poll: options.poll },
+        { webhookUrl: config.webhookUrl, uiBaseUrl: config.temporal.uiUrl },
+      ),
       ...(options.identity ? { identity: options.identity } : {}),
       shutdownGraceTime: '10 seconds',
     });

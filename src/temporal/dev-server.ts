@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { searchAttributes } from '../workflows/search-attributes';
+import { typeName } from './search-attribute-setup';
 import { temporalCliPath } from '../tools/paths';
 
 export interface DevServer {
@@ -23,6 +24,11 @@ export interface DevServerOptions {
   /** How long to wait for the frontend to answer. The SDK's own limit (5 s) is too short on a busy 2-core CI box. */
   readyTimeoutMs?: number;
   extraArgs?: string[];
+  /**
+   * Register the project's search attributes at start. False starts a server without them, as a fresh
+   * Temporal cluster is (for testing `baseten-cd setup`). @default true
+   */
+  registerSearchAttributes?: boolean;
 }
 
 /** Asks the OS for a free TCP port on loopback. */
@@ -38,7 +44,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `temporal server start-dev` with the project's search attributes and waits until it answers. */
+/** Starts `temporal server start-dev` (with the project's search attributes unless told not to) and waits until it answers. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const port = options.port ?? (await freePort());
   const namespace = options.namespace ?? 'default';
@@ -47,7 +53,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.ui) args.push('--ui-port', String(port + 1000));
   else args.push('--headless');
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
-  for (const key of searchAttributes) args.push('--search-attribute', `${key.name}=Keyword`);
+  if (options.registerSearchAttributes !== false) {
+    for (const key of searchAttributes) args.push('--search-attribute', `${key.name}=${typeName(key.type)}`);
+  }
   args.push(...(options.extraArgs ?? []));
 
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });

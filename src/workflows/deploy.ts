@@ -10,6 +10,8 @@ import { FailureType } from '../common/failure-types';
 import { ApprovalGate } from './approval';
 import { approvalReason, failRelease, rejectCandidate } from './endings';
 import { progressQuery } from './messages';
+import { recordReleaseOutcome } from './metrics';
+import { notifyReleaseResult } from './notify';
 import { inputProblem } from './release-rules';
 import { Release } from './release';
 import { revertTo, type Compensation } from './revert';
@@ -94,8 +96,13 @@ async function promoteAndVerify(release: Release, candidate: Candidate): Promise
   return finished(result);
 }
 
-/** Lets in-flight update handlers answer before the workflow completes. */
+/**
+ * Every release result passes here: it is counted (metrics), notified (webhook; never fails the release),
+ * and in-flight update handlers answer before the workflow completes.
+ */
 async function finished(result: DeployResult): Promise<DeployResult> {
+  recordReleaseOutcome(result);
+  await notifyReleaseResult(result);
   await condition(allHandlersFinished);
   return result;
 }

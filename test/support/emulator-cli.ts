@@ -16,14 +16,25 @@ export interface EmulatorCli {
   stop(): Promise<number | null>;
 }
 
+export interface EmulatorCliOptions {
+  cwd?: string;
+  /** How `baseten-cd` is started, e.g. `['npx', 'baseten-cd']`. @default the launcher bin/baseten-cd.js itself */
+  command?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
- * Runs `baseten-cd emulator ARGS` through the launcher itself (its shebang stops Node from taking
- * `--env-file` as its own option) and waits until it has printed its environment.
+ * Runs `baseten-cd emulator ARGS` (through the launcher itself unless `command` says otherwise) and waits until
+ * it has printed its environment. It runs in its own process group, so `stop` also reaches a wrapper's child
+ * (npx runs the command through `sh -c`).
  */
-export async function startEmulatorCli(args: string[], options: { cwd?: string } = {}): Promise<EmulatorCli> {
-  const child = spawn(launcher, ['emulator', '--port', '0', ...args], {
+export async function startEmulatorCli(args: string[], options: EmulatorCliOptions = {}): Promise<EmulatorCli> {
+  const [command = launcher, ...prefix] = options.command ?? [];
+  const child = spawn(command, [...prefix, 'emulator', '--port', '0', ...args], {
     cwd: options.cwd,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -33,7 +44,7 @@ export async function startEmulatorCli(args: string[], options: { cwd?: string }
     () => `the emulator to print its environment: ${output}`,
     () => {
       if (child.exitCode !== null) throw new Error(`emulator exited (${child.exitCode}) before starting: ${output}`);
-      // The last variable printed: once it is there, any --env-file has been written too.
+      // The last variable printed: once it is there, any --write-env file has been written too.
       return output.includes('TRUSS_REMOTE') ? /BASETEN_API_URL='([^']+)'/.exec(output)?.[1] : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 50 },
@@ -43,7 +54,9 @@ export async function startEmulatorCli(args: string[], options: { cwd?: string }
     output: () => output,
     url,
     async stop() {
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        process.kill(-child.pid, 'SIGTERM');
+      }
       return exited;
     },
   };

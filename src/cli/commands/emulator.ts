@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import path from 'node:path';
 import { emulatorEnv, formatEnvFile, writeEnvFile } from '../../emulator/env-file';
 import { prepareTrussEnvironment, trussRemoteName } from '../../emulator/push/truss-env';
@@ -10,6 +10,7 @@ interface EmulatorCommandOptions {
   port: string;
   apiKey?: string;
   stateDir: string;
+  writeEnv?: string;
   envFile?: string;
 }
 
@@ -34,9 +35,13 @@ export function registerEmulator(program: Command): void {
     .option('--api-key <key>', 'API key clients must send (default: a generated one, printed)')
     .option('--state-dir <dir>', 'where deployments and their Truss sources are kept', '.baseten-cd/emulator')
     .option(
-      '--env-file <path>',
+      '--write-env <path>',
       "write the environment for `baseten-cd worker`, `baseten-cd deploy` and `truss push --remote local` here (load with 'set -a; . PATH; set +a')",
     )
+    // The old name, hidden: under `npx`/`npm exec`, Node 20 takes a literal `--env-file` anywhere on npm's own
+    // command line as its flag and stops before baseten-cd starts ("node: PATH: not found"). Run directly or
+    // through the bin link it still works.
+    .addOption(new Option('--env-file <path>').hideHelp())
     .addHelpText(
       'after',
       [
@@ -47,7 +52,7 @@ export function registerEmulator(program: Command): void {
         '(they come back scaled to zero). Stop it with Ctrl-C.',
         '',
         'Example:',
-        '  baseten-cd emulator --env-file .baseten-cd/emulator.env &',
+        '  baseten-cd emulator --write-env .baseten-cd/emulator.env &',
         '  set -a; . .baseten-cd/emulator.env; set +a',
         '  baseten-cd worker &',
         '  baseten-cd deploy examples/text-transform',
@@ -61,7 +66,7 @@ export function registerEmulator(program: Command): void {
           throw new UsageError(`--port ${port} is already in use (pick another, or 0 for a free one)`);
         throw err;
       });
-      const envFile = options.envFile;
+      const envFile = options.writeEnv ?? options.envFile;
       // The trussrc and truss's config home go next to the env file, so loading it is all truss needs.
       const trussDir = envFile ? path.dirname(path.resolve(envFile)) : path.join(emulator.stateDir, 'truss');
       const env = {

@@ -4,6 +4,7 @@ import { registerApprove } from './approve';
 import { registerDeploy } from './deploy';
 import { registerEmulator } from './emulator';
 import { registerList } from './list';
+import { registerSetup } from './setup';
 import { registerStatus } from './status';
 import { registerWorker } from './worker';
 
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerApprove(program);
   registerEmulator(program);
   registerWorker(program);
+  registerSetup(program);
   const planned: Array<[string, string]> = [
     ['rollback <model>', 'revert production to the previous deployment (a Temporal Update)'],
     ['pause <model>', 'pause the production watcher'],

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { reportWorkerError, run } from '../../worker';
 import { temporalEnvironment } from '../../temporal/settings';
-import { basetenEnvironment } from '../../fleet/config';
+import { basetenEnvironment, fleetEnvironment } from '../../fleet/config';
 import { environmentHelp } from '../env-help';
 
 export function registerWorker(program: Command): void {
   const envHelp = environmentHelp(
     'Configuration comes from the environment only (secrets never go on the command line):',
-    [...temporalEnvironment, ...basetenEnvironment],
+    [...temporalEnvironment, ...basetenEnvironment, ...fleetEnvironment],
   );
   program
     .command('worker')

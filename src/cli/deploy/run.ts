@@ -4,6 +4,7 @@ import { trussCliPath } from '../../tools/paths';
 import { ExitCode } from '../../common/exit-codes';
 import { createOutput, type Output } from '../output';
 import { connectClient } from '../../temporal/connect';
+import { requireSearchAttributes } from '../../temporal/search-attribute-setup';
 import { temporalSettingsFromEnv, type TemporalSettings } from '../../temporal/settings';
 import { workflowUiUrl } from '../../temporal/ui-link';
 import { followRelease, resultFromWorkflowError } from './follow';
@@ -22,6 +23,8 @@ export async function runDeploy(trussDirArg: string, rawOptions: unknown): Promi
   const out = createOutput(plan.options.json);
   const temporal = await connectClient(settings);
   try {
+    const warning = await requireSearchAttributes(temporal.connection, settings);
+    if (warning) out.line(`baseten-cd: ${warning}`);
     await clearRunningRelease(temporal.client, settings, plan);
     const { pushCandidate } = createPushActivities({
       trussCliPath: trussCliPath(),

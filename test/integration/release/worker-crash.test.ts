@@ -1,47 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { projectRoot } from '../../../src/tools/paths';
+import type { ChildProcess } from 'node:child_process';
 import type { deployModel } from '../../../src/workflows/deploy';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { fleetWorkerEnv } from '../../support/fleet-worker';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../../support/temporal';
 import { waitFor } from '../../support/wait-for';
+import { startWorkerProcess, stopProcess as stop } from '../../support/worker-process';
 import { createEmulatorPushWorker } from './emulator-push';
 import { decodedHistoryText } from './histories';
 import { releaseInput, textTransformDir } from './release-harness';
-
-/** `baseten-cd worker` as an operator runs it, in its own process; resolves once it polls. */
-async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--', path.join(projectRoot, 'bin', 'baseten-cd.js'), 'worker'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start within 90 s:\n${output}`)), 90_000);
-    const onData = () => {
-      if (!output.includes('polling task queue')) return;
-      clearTimeout(timer);
-      resolve();
-    };
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited with ${code} before polling:\n${output}`));
-    });
-  });
-  return { child, output: () => output };
-}
-
-async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
-}
 
 describe('a worker crash in the middle of a release', () => {
   let temporal: TemporalTestContext;

@@ -73,4 +73,31 @@ describe('worker configuration from the environment', () => {
     ]);
     expect(lines.join('\n')).not.toMatch(/secret-/);
   });
+
+  it('reads the metrics port and the webhook URL, both off by default', () => {
+    expect(loadWorkerConfig({ BASETEN_API_KEY: 'k' })).toMatchObject({ metricsPort: undefined, webhookUrl: undefined });
+    expect(
+      loadWorkerConfig({
+        BASETEN_API_KEY: 'k',
+        BASETEN_CD_METRICS_PORT: ' 9464 ',
+        BASETEN_CD_WEBHOOK_URL: 'https://hooks.slack.test/services/T/B/x',
+      }),
+    ).toMatchObject({ metricsPort: 9464, webhookUrl: 'https://hooks.slack.test/services/T/B/x' });
+  });
+
+  it('refuses a metrics port that is not one and a webhook that is not an http(s) URL, without echoing it', () => {
+    const lines = problems({
+      BASETEN_API_KEY: 'k',
+      BASETEN_CD_METRICS_PORT: '70000',
+      BASETEN_CD_WEBHOOK_URL: 'hooks.slack.test/secret-path',
+    });
+    expect(lines).toEqual([
+      'BASETEN_CD_WEBHOOK_URL must be an http(s) URL',
+      'BASETEN_CD_METRICS_PORT must be a port number, 1..65535',
+    ]);
+    expect(problems({ BASETEN_API_KEY: 'k', BASETEN_CD_METRICS_PORT: 'http' })).toEqual([
+      'BASETEN_CD_METRICS_PORT must be a port number, 1..65535',
+    ]);
+    expect(lines.join('\n')).not.toContain('secret-path');
+  });
 });

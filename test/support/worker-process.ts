@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from '../../src/tools/paths';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** The last 20 000 characters it printed (stdout and stderr). */
+  output: () => string;
+}
+
+/**
+ * `baseten-cd worker` as an operator runs it, in its own process (its own Temporal Core runtime), with `env`
+ * added to this process's environment; resolves once it polls.
+ */
+export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--', path.join(projectRoot, 'bin', 'baseten-cd.js'), 'worker'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start within 90 s:\n${output}`)), 90_000);
+    const onData = () => {
+      if (!output.includes('polling task queue')) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code} before polling:\n${output}`));
+    });
+  });
+  return { child, output: () => output };
+}
+
+/** Sends `signal` and waits until the process has exited (at once if it already has). */
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}
