@@ -70,6 +70,10 @@ export class FakeFleet {
     },
     smokeTest: async () => ({ ok: true, status: 200, latencyMs: 3 }),
     deactivateDeployment: async () => ({ deactivated: true }),
+    notify: async (event) => {
+      this.calls.push(`notify ${event.kind}`);
+      return { delivered: false, reason: 'no webhook configured' };
+    },
   };
 
   /** The calls whose name starts with `prefix`. */
