@@ -4,7 +4,9 @@ import { createDeactivateActivities } from './deactivate';
 import type { ActivityDeps } from './deps';
 import { createDescribeProductionActivities } from './describe-production';
 import { createPrepareForTrafficActivities } from './prepare-for-traffic';
+import { createObserveActivities } from './observe';
 import { createPromoteActivities } from './promote';
+import { createRetireWatcherActivities } from './retire-watcher';
 import { createSmokeActivities } from './smoke';
 import { createValidateActivities } from './validate';
 import { createVerifyProductionActivities } from './verify-production';
@@ -21,6 +23,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createDescribeProductionActivities(deps),
     ...createPromoteActivities(deps),
     ...createCancelPromotionActivities(deps),
+    ...createObserveActivities(deps),
+    ...createRetireWatcherActivities(deps),
     ...createVerifyProductionActivities(deps),
     ...createSmokeActivities(deps),
     ...createPrepareForTrafficActivities(deps),

@@ -6,6 +6,7 @@ import {
   activateResponseSchema,
   cancelPromotionResponseSchema,
   deactivateResponseSchema,
+  deploymentMetricsSchema,
   deploymentSchema,
   deploymentsSchema,
   environmentSchema,
@@ -20,6 +21,8 @@ import {
   type CreateEnvironmentRequest,
   type DeactivateResponse,
   type Deployment,
+  type DeploymentMetrics,
+  type MetricMode,
   type Environment,
   type LogLine,
   type Model,
@@ -41,6 +44,16 @@ export interface LogsQuery {
   startEpochMillis?: number;
   /** Window end; Baseten's default is now. */
   endEpochMillis?: number;
+}
+
+/** The window and metrics of a metrics query (management API `.../deployments/{id}/metrics`). */
+export interface MetricsQuery {
+  /** CURRENT (a snapshot now, no window), SUMMARY (one value set over the window), SERIES. */
+  mode?: MetricMode;
+  startEpochMillis?: number;
+  endEpochMillis?: number;
+  /** Metric names; Baseten's default set when absent. */
+  metrics?: string[];
 }
 
 /** Per-call options of a management or wake call. */
@@ -184,6 +197,23 @@ export class BasetenClient {
     const path = `${deploymentPath(modelId, deploymentId)}/autoscaling_settings`;
     const schema = updateAutoscalingSettingsResponseSchema;
     return this.management('updateAutoscalingSettings', 'PATCH', path, schema, settings, options);
+  }
+
+  /** Traffic metrics of a deployment: requests by status class, response time quantiles, active replicas. */
+  async getDeploymentMetrics(
+    modelId: string,
+    deploymentId: string,
+    query: MetricsQuery = {},
+    options?: CallOptions,
+  ): Promise<DeploymentMetrics> {
+    const search = new URLSearchParams();
+    if (query.mode) search.set('mode', query.mode);
+    if (query.startEpochMillis !== undefined) search.set('start_epoch_millis', String(query.startEpochMillis));
+    if (query.endEpochMillis !== undefined) search.set('end_epoch_millis', String(query.endEpochMillis));
+    for (const name of query.metrics ?? []) search.append('metrics', name);
+    const suffix = search.size > 0 ? `?${search.toString()}` : '';
+    const path = `${deploymentPath(modelId, deploymentId)}/metrics${suffix}`;
+    return this.management('getDeploymentMetrics', 'GET', path, deploymentMetricsSchema, undefined, options);
   }
 
   async getDeploymentLogs(

@@ -3,3 +3,4 @@ export * from './model';
 export * from './environment';
 export * from './responses';
 export * from './requests';
+export * from './metrics';
