@@ -14,6 +14,7 @@ export type BasetenApi = Pick<
   | 'activateDeployment'
   | 'deactivateDeployment'
   | 'getDeploymentLogs'
+  | 'getDeploymentMetrics'
   | 'predict'
   | 'wake'
 >;

@@ -5,7 +5,9 @@ import type { ActivityDeps } from './deps';
 import { createDescribeProductionActivities } from './describe-production';
 import { createNotifyActivities, type NotifyOptions } from './notify';
 import { createPrepareForTrafficActivities } from './prepare-for-traffic';
+import { createObserveActivities } from './observe';
 import { createPromoteActivities } from './promote';
+import { createRetireWatcherActivities } from './retire-watcher';
 import { createSmokeActivities } from './smoke';
 import { createValidateActivities } from './validate';
 import { createVerifyProductionActivities } from './verify-production';
@@ -22,6 +24,8 @@ export function createActivities(deps: ActivityDeps, notify: NotifyOptions = {})
     ...createDescribeProductionActivities(deps),
     ...createPromoteActivities(deps),
     ...createCancelPromotionActivities(deps),
+    ...createObserveActivities(deps),
+    ...createRetireWatcherActivities(deps),
     ...createVerifyProductionActivities(deps),
     ...createSmokeActivities(deps),
     ...createPrepareForTrafficActivities(deps),

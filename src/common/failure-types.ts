@@ -10,6 +10,8 @@ export const FailureType = {
   DeploymentTimeout: 'DeploymentTimeoutError',
   /** A promotion of the environment was still in progress and could not be cancelled in time. */
   PromotionNotCancelled: 'PromotionNotCancelledError',
+  /** The running watcher of the model did not end in time after a new release superseded it. */
+  WatcherNotRetired: 'WatcherNotRetiredError',
   /** Validation: the candidate cannot serve at all (INACTIVE, failed). */
   CandidateUnavailable: 'CandidateUnavailableError',
   /** Validation: the candidate never answered within the warm-up timeout. */

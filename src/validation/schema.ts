@@ -112,14 +112,25 @@ const compareSchema = z.strictObject({
   percentile: z.enum(['p50', 'p95']).default('p50'),
 });
 
+/** The production watcher's settings; what is left out takes the watcher's defaults (src/workflows/watch-rules.ts). */
 const watchSchema = z.strictObject({
-  interval: durationSchema.default(30_000),
-  /** Consecutive unhealthy observations before production is reverted. */
-  unhealthyAfter: z.number().int().min(1).default(3),
+  /** Time between two observations of production. @default 10s */
+  interval: durationSchema.optional(),
+  /** Consecutive bad observations before production is reverted. @default 2 */
+  unhealthyAfter: z.number().int().min(1).max(100).optional(),
+  /** The 5xx share of real traffic (0..1) above which an observation is bad. @default 0.05 */
+  maxErrorRate: z.number().min(0).max(1).optional(),
+  /** The p95 latency of real traffic above which an observation is bad. @default not judged */
+  maxP95: durationSchema.optional(),
+  /** Real traffic is judged only over a window with at least this many requests. @default 20 */
+  minRequests: z.number().int().min(1).max(1_000_000).optional(),
+  /** The window of real traffic each observation judges. @default 60s */
+  window: durationSchema.optional(),
   probe: z
     .strictObject({
       /** Name of a case in `cases` sent as the synthetic probe. */
       case: z.string(),
+      /** A probe slower than this fails. */
       maxLatency: durationSchema.optional(),
     })
     .optional(),

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { PushInput, PushResult } from '../activities/push-types';
@@ -74,6 +74,26 @@ export const smokeProfile = {
   retry: basetenRetry,
 } as const satisfies ActivityOptions;
 
+/**
+ * A watcher's observation slice: one long activity that heartbeats every look and returns only with news (or at the
+ * end of its 30-minute slice). Cancelled without waiting (TRY_CANCEL): a rollback or a pause starts at once, and the
+ * old attempt stops at its next heartbeat. Transient trouble is retried for a few minutes; the watcher itself then
+ * waits and observes again, so it never ends because Baseten was away.
+ */
+export const observeProfile = {
+  startToCloseTimeout: '45 minutes',
+  heartbeatTimeout: '1 minute',
+  cancellationType: ActivityCancellationType.TRY_CANCEL,
+  retry: { ...basetenRetry, maximumAttempts: 10, maximumInterval: '1 minute' },
+} as const satisfies ActivityOptions;
+
+/** Ending the previous watcher before a promotion: it finishes a revert it has started first. */
+export const retireProfile = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: basetenRetry,
+} as const satisfies ActivityOptions;
+
 type FleetActivities = ReturnType<typeof createActivities>;
 
 export const { awaitDeploymentActive, prepareForTraffic, verifyProduction, cancelPendingPromotion } =
@@ -82,6 +102,8 @@ export const { validateCandidate } = proxyActivities<FleetActivities>(validatePr
 export const { promoteCandidate } = proxyActivities<FleetActivities>(promoteProfile);
 export const { describeProduction, deactivateDeployment } = proxyActivities<FleetActivities>(callProfile);
 export const { smokeTest } = proxyActivities<FleetActivities>(smokeProfile);
+export const { observeProduction } = proxyActivities<FleetActivities>(observeProfile);
+export const { retireWatcher } = proxyActivities<FleetActivities>(retireProfile);
 
 /**
  * The push activity runs on the CI job's own task queue, where the Truss source is. Only that job's `deploy`

@@ -8,12 +8,13 @@ import {
 } from '@temporalio/workflow';
 import { FailureType } from '../common/failure-types';
 import { ApprovalGate } from './approval';
-import { approvalReason, failRelease, rejectCandidate } from './endings';
+import { approvalReason, failRelease, rejectCandidate, releaseFailure, type ReleaseEnding } from './endings';
 import { progressQuery } from './messages';
 import { recordReleaseOutcome } from './metrics';
 import { notifyReleaseResult } from './notify';
 import { inputProblem } from './release-rules';
 import { Release } from './release';
+import { retirePreviousWatcher, startWatcher } from './release-watcher';
 import { revertTo, type Compensation } from './revert';
 import {
   prepareCandidate,
@@ -49,7 +50,7 @@ export async function deployModel(input: DeployInput): Promise<DeployResult> {
   } catch (err) {
     // Cancelled before its promotion (superseded by a newer release): production was never touched.
     if (isCancellation(err)) throw err;
-    return finished(await failRelease(release, err, []));
+    return ended(await failRelease(release, err, []));
   }
   // From the promotion on, the release finishes what it started even when cancelled: a promotion half done, or
   // the revert of one, is never abandoned (a superseding release waits for this one to end).
@@ -67,14 +68,22 @@ async function acceptance(release: Release, gate: ApprovalGate, candidate: Candi
 }
 
 /**
- * Promotes the accepted candidate and verifies production. The revert is registered before the promote call,
- * not after it succeeds: a promote that lands but whose activity then fails still gets reverted (the revert
- * reads before it writes, so it is harmless when the promote never happened).
+ * Stops the watcher guarding production, promotes the accepted candidate and verifies production, then starts the
+ * watcher anew. The revert is registered before the promote call, not after it succeeds: a promote that lands but
+ * whose activity then fails still gets reverted (the revert reads before it writes, so it is harmless when the
+ * promote never happened).
  */
 async function promoteAndVerify(release: Release, candidate: Candidate): Promise<DeployResult> {
   const { input } = release;
   const compensations: Compensation[] = [];
-  let result: DeployResult;
+  let ending: ReleaseEnding;
+  let retired: Awaited<ReturnType<typeof retirePreviousWatcher>>;
+  try {
+    retired = await retirePreviousWatcher(release);
+  } catch (err) {
+    // The old watcher did not step aside in time: nothing was promoted.
+    return ended(await failRelease(release, err, []));
+  }
   try {
     const previous = await recordProduction(release, candidate);
     await prepareCandidate(release, candidate);
@@ -89,11 +98,19 @@ async function promoteAndVerify(release: Release, candidate: Candidate): Promise
       await settleDevelopmentPromotion(release, candidate.modelId, production);
     }
     await verifyPromotion(release, candidate.modelId, production);
-    result = release.finish('promoted');
+    ending = { result: release.finish('promoted') };
   } catch (err) {
-    result = await failRelease(release, err, compensations);
+    ending = await failRelease(release, err, compensations);
   }
-  return finished(result);
+  const result = await startWatcher(release, ending.result, retired);
+  return ended({ ...ending, result });
+}
+
+/** Reports a release's end: its result, or the workflow's failure for an infrastructure problem. */
+async function ended(ending: ReleaseEnding): Promise<DeployResult> {
+  const result = await finished(ending.result);
+  if (ending.infrastructureError !== undefined) throw releaseFailure(ending);
+  return result;
 }
 
 /**

@@ -28,6 +28,13 @@ export function approvalReason(decision: { by?: string; reason?: string } | unde
   return `rejected at the approval gate${decision.by ? ` by ${decision.by}` : ''}${decision.reason ? `: ${decision.reason}` : ''}`;
 }
 
+/** How a release ends: its result, and for an infrastructure failure (no verdict) the error that caused it. */
+export interface ReleaseEnding {
+  result: DeployResult;
+  /** Set when the workflow must fail (with this cause, and the result in the failure's details). */
+  infrastructureError?: unknown;
+}
+
 /**
  * Ends a failed release: undo what was done (revert production), then report. Verdicts about the candidate
  * (build, deploy or verification failures) are results the CLI maps to exit codes; anything else is an
@@ -38,7 +45,7 @@ export async function failRelease(
   release: Release,
   err: unknown,
   compensations: readonly Compensation[],
-): Promise<DeployResult> {
+): Promise<ReleaseEnding> {
   const failedStage = release.stage;
   const cause = rootFailure(err);
   const revertErrors = await compensate(compensations);
@@ -48,16 +55,20 @@ export async function failRelease(
   const parts = [`${failedStage}: ${cause.message}`, ...revertErrors.map((e) => `revert failed: ${e}`)];
   if (reverted) parts.push(`${environment} reverted to ${release.facts.previousProductionDeploymentId}`);
   else if (promotionAttempted) parts.push(notRevertedNote(release, compensations.length > 0));
-  const extra: Partial<DeployResult> = {
+  const result = release.finish('failed', {
     reason: oneLine(parts.join('; ')),
     failedStage,
     reverted,
     promotionAttempted,
     failureType: cause.type,
-  };
-  const result = release.finish('failed', extra);
-  if (isVerdict(err)) return result;
-  throw ApplicationFailure.create({
+  });
+  return isVerdict(err) ? { result } : { result, infrastructureError: err };
+}
+
+/** The workflow failure of a release that ended for an infrastructure problem: its details carry the result. */
+export function releaseFailure(ending: ReleaseEnding): ApplicationFailure {
+  const { result, infrastructureError: err } = ending;
+  return ApplicationFailure.create({
     message: result.reason ?? 'the release failed',
     type: FailureType.ReleaseFailed,
     nonRetryable: true,

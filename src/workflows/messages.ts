@@ -1,13 +1,39 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { MessageName } from '../common/message-names';
 import type { ApprovalDecision, ApprovalRequest, ReleaseProgress } from './types';
+import type { PauseRequest, ResumeRequest, RollbackRequest, WatchState } from './watch-types';
 
-// Wire names equal the constants' stems; clients (the CLI) import these definitions.
+// Wire names come from one list (src/common/message-names.ts); clients (the CLI) import these definitions.
 
 /** Where the release is: stage, ids, candidate status, validation numbers. */
-export const progressQuery = defineQuery<ReleaseProgress>('progress');
+export const progressQuery = defineQuery<ReleaseProgress>(MessageName.progress);
 
 /** Lets a release waiting at the approval gate go on to promotion. Refused unless it is waiting. */
-export const approveUpdate = defineUpdate<ApprovalDecision, [ApprovalRequest]>('approve');
+export const approveUpdate = defineUpdate<ApprovalDecision, [ApprovalRequest]>(MessageName.approve);
 
 /** Ends a release waiting at the approval gate as rejected; production is untouched. */
-export const rejectUpdate = defineUpdate<ApprovalDecision, [ApprovalRequest]>('reject');
+export const rejectUpdate = defineUpdate<ApprovalDecision, [ApprovalRequest]>(MessageName.reject);
+
+/** A watcher's state: watched and fallback deployments, mode, last observations, incidents. */
+export const stateQuery = defineQuery<WatchState>(MessageName.state);
+
+/**
+ * Reverts production to the previous deployment (or to `to`) now, and answers once the revert is done (or has
+ * failed), with the watcher's state. Refused while a revert runs, or when there is nothing to roll back to.
+ */
+export const rollbackUpdate = defineUpdate<WatchState, [RollbackRequest]>(MessageName.rollback);
+
+/**
+ * The same rollback as a plain signal, for the Temporal UI's signal dialog and `temporal workflow signal`. Its body
+ * is checked like the update's; a body that cannot be used is recorded in the state and ignored.
+ */
+export const rollbackSignal = defineSignal<[unknown]>(MessageName.rollback);
+
+/** No automatic revert until resumed; observations go on and are reported. */
+export const pauseUpdate = defineUpdate<WatchState, [PauseRequest]>(MessageName.pause);
+
+/** Automatic reverts again; a bad run seen while paused is acted on at once. */
+export const resumeUpdate = defineUpdate<WatchState, [ResumeRequest]>(MessageName.resume);
+
+/** A newer release takes over production: the watcher ends as superseded (after a revert it has started). */
+export const supersedeSignal = defineSignal<[{ by: string }]>(MessageName.supersede);

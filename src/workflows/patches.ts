@@ -8,4 +8,6 @@ export const Patch = {
   wakeCandidate: 'wake-candidate-before-promote',
   /** Reverts cancel a promotion still in progress before promoting the previous deployment back. */
   cancelPromotion: 'cancel-promotion-before-revert',
+  /** Releases stop the running production watcher before they promote, and start their own afterwards. */
+  watcher: 'production-watcher',
 } as const;

@@ -2,7 +2,9 @@ import type { InferenceTarget } from '../baseten/inference-target';
 import type { PromoteInput } from '../activities/promote';
 import type { SmokeCheck } from '../activities/smoke';
 import type { ValidationSpec } from '../validation/schema';
-import type { DeployInput, ReleaseTimeouts } from './types';
+import type { WatchSettings } from '../activities/observe-types';
+import type { DeployInput, DeployResult, ReleaseTimeouts } from './types';
+import { defaultWatchSettings } from './watch-rules';
 
 // Pure decisions of a release, derived from its input: no workflow APIs here, so they are unit-tested directly.
 
@@ -68,4 +70,65 @@ export function promotionVia(input: DeployInput): PromoteInput['via'] {
 /** Reverting promotes a known deployment back: the deployment form for production, else the environment form. */
 export function revertVia(environment: string): PromoteInput['via'] {
   return environment === 'production' ? 'deployment' : 'environment';
+}
+
+/**
+ * The watcher's settings for a release: the watcher's defaults, then the validation file's `watch` section, then
+ * the release's own options. The probe is the named validation case, sent to the environment with its latency limit.
+ */
+export function watchSettings(input: DeployInput): WatchSettings {
+  const file = input.validation.watch;
+  const { enabled: _enabled, ...overrides } = input.watch ?? {};
+  const probeCase = file?.probe ? input.validation.cases.find((c) => c.name === file.probe?.case) : undefined;
+  return {
+    ...defaultWatchSettings,
+    ...definedOnly({
+      intervalMs: file?.interval,
+      unhealthyAfter: file?.unhealthyAfter,
+      maxErrorRate: file?.maxErrorRate,
+      maxP95Ms: file?.maxP95,
+      minRequests: file?.minRequests,
+      windowMs: file?.window,
+    }),
+    ...definedOnly(overrides),
+    ...(probeCase
+      ? {
+          probe: {
+            caseName: probeCase.name,
+            input: probeCase.input,
+            expectStatus: probeCase.expect.status,
+            ...(file?.probe?.maxLatency !== undefined ? { maxLatencyMs: file.probe.maxLatency } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** What a release's watcher watches, and falls back to, once the release has ended; undefined: no watcher. */
+export function watcherTarget(
+  input: DeployInput,
+  result: DeployResult,
+  retired: { watchedDeploymentId?: string; fallbackDeploymentId?: string } | undefined,
+): { deploymentId: string; fallbackDeploymentId?: string } | undefined {
+  const failedBeforePromote = result.status === 'failed' && !result.promotionAttempted;
+  // A watcher this release stopped before its promotion comes back when the promotion never happened.
+  if (failedBeforePromote && retired?.watchedDeploymentId) {
+    return { deploymentId: retired.watchedDeploymentId, fallbackDeploymentId: retired.fallbackDeploymentId };
+  }
+  if (input.watch?.enabled === false) return undefined;
+  if (result.status === 'promoted' && result.productionDeploymentId) {
+    return {
+      deploymentId: result.productionDeploymentId,
+      fallbackDeploymentId: result.previousProductionDeploymentId,
+    };
+  }
+  // After a failed promotion that was reverted, guard the restored deployment (there is nothing to fall back to).
+  if (result.status === 'failed' && result.reverted && result.previousProductionDeploymentId) {
+    return { deploymentId: result.previousProductionDeploymentId };
+  }
+  return undefined;
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,10 +1,12 @@
 import { log, patched } from '@temporalio/workflow';
+import type { SmokeCheck } from '../activities/smoke';
 import { cancelPendingPromotion, prepareForTraffic, promoteCandidate } from './activity-proxies';
 import { Patch } from './patches';
-import { rootFailure } from './verdicts';
-import { releaseTimeouts, revertVia } from './release-rules';
+import { releaseTimeouts, revertVia, smokeCheck } from './release-rules';
 import type { Release } from './release';
-import { verifyServing } from './verify';
+import { verifyEnvironment } from './verify';
+import { rootFailure } from './verdicts';
+import type { RevertTimeouts } from './watch-types';
 
 /** An undo step, registered right before the step it undoes (it must be harmless if that step never happened). */
 export interface Compensation {
@@ -12,36 +14,75 @@ export interface Compensation {
   fn: () => Promise<void>;
 }
 
+/** Where a revert puts production back, and how it checks that it did. */
+export interface RevertPlan {
+  modelId: string;
+  environment: string;
+  /** The deployment production goes back to. */
+  targetId: string;
+  /** Sent to the environment once it serves the target. */
+  verifyCheck?: SmokeCheck;
+  timeouts: RevertTimeouts;
+}
+
 /**
- * Puts the previous production deployment back: first make it able to take traffic (it was usually scaled
- * to zero or deactivated by the promotion), then promote it (idempotently) and verify it serves.
+ * Puts `targetId` back in production, onto capacity, for a failed release and for the watcher alike: stop any
+ * promotion still in progress, make the target able to take traffic (it was usually scaled to zero or deactivated
+ * by the promotion), promote it (idempotently: never twice across crashes), and verify the environment serves it.
+ * `say` reports each step.
  */
-export async function revertTo(release: Release, modelId: string, previousId: string): Promise<void> {
-  const { input } = release;
-  const timeouts = releaseTimeouts(input);
+export async function revertProduction(plan: RevertPlan, say: (step: string) => void): Promise<void> {
+  const { modelId, environment, targetId, timeouts } = plan;
   if (patched(Patch.cancelPromotion)) {
     // A promotion still in progress (a development build, a rolling promotion) could switch production to the
     // candidate after the revert: stop it first.
-    release.enter('reverting', `cancelling any promotion of ${input.environment} still in progress`);
+    say(`cancelling any promotion of ${environment} still in progress`);
     await cancelPendingPromotion({
       modelId,
-      environment: input.environment,
-      keepDeploymentId: previousId,
+      environment,
+      keepDeploymentId: targetId,
       gracefulMs: timeouts.gracefulCancelMs,
       timeoutMs: timeouts.cancelPromotionMs,
     });
   }
-  release.enter('reverting', `making ${previousId} able to take traffic`);
-  await prepareForTraffic({ modelId, deploymentId: previousId, timeoutMs: timeouts.prepareMs });
-  release.note({ message: `promoting ${previousId} back to ${input.environment}` });
+  say(`making ${targetId} able to take traffic`);
+  await prepareForTraffic({ modelId, deploymentId: targetId, timeoutMs: timeouts.prepareMs });
+  say(`promoting ${targetId} back to ${environment}`);
   await promoteCandidate({
     modelId,
-    environment: input.environment,
-    target: { kind: 'deployment', deploymentId: previousId },
-    via: revertVia(input.environment),
+    environment,
+    target: { kind: 'deployment', deploymentId: targetId },
+    via: revertVia(environment),
   });
-  release.note({ message: `verifying that ${input.environment} serves ${previousId} again` });
-  await verifyServing(release, modelId, previousId);
+  say(`verifying that ${environment} serves ${targetId} again`);
+  await verifyEnvironment({
+    modelId,
+    environment,
+    deploymentId: targetId,
+    smoke: plan.verifyCheck,
+    timeoutMs: timeouts.verifyMs,
+  });
+}
+
+/** A failed release's revert to the production deployment it recorded before promoting. */
+export async function revertTo(release: Release, modelId: string, previousId: string): Promise<void> {
+  const { input } = release;
+  let first = true;
+  const say = (step: string): void => {
+    if (first) release.enter('reverting', step);
+    else release.note({ message: step });
+    first = false;
+  };
+  await revertProduction(
+    {
+      modelId,
+      environment: input.environment,
+      targetId: previousId,
+      verifyCheck: smokeCheck(input.validation),
+      timeouts: releaseTimeouts(input),
+    },
+    say,
+  );
   release.note({ productionDeploymentId: previousId });
 }
 

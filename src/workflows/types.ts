@@ -1,3 +1,4 @@
+import type { WatchSettings } from '../activities/observe-types';
 import type { CandidateKind } from '../activities/push-types';
 import type { ValidationSpec } from '../validation/schema';
 import type { ValidationReport } from '../validation/report';
@@ -26,6 +27,17 @@ export interface DeployInput {
   cleanupOnReject: boolean;
   /** Deadlines of the waits; defaults suit real Baseten builds. */
   timeouts?: ReleaseTimeouts;
+  /**
+   * The production watcher started once the release has verified production (or reverted it). Its settings come
+   * from the validation file's `watch` section, overridden field by field here, else the watcher's defaults.
+   */
+  watch?: WatchOptions;
+}
+
+/** How a release's production watcher runs (`deploy --no-watch`, `--watch-interval`, ...). */
+export interface WatchOptions extends Partial<Omit<WatchSettings, 'probe'>> {
+  /** false: start no watcher. @default true */
+  enabled?: boolean;
 }
 
 /** How long each wait of a release may take (workflow-side deadlines, kept across activity retries). */
@@ -103,6 +115,8 @@ export interface DeployResult {
   promotionAttempted?: boolean;
   /** The approval gate's decision, when the release had one. */
   approval?: ApprovalDecision;
+  /** The production watcher the release started (its workflow id), when it started one. */
+  watcherId?: string;
 }
 
 /** What the `progress` query answers. */
@@ -122,6 +136,8 @@ export interface ReleaseProgress {
   productionDeploymentId?: string;
   /** True once the promote call was attempted. */
   promotionAttempted?: boolean;
+  /** The production watcher the release started. */
+  watcherId?: string;
   /** Last notable event, one line, for CLI progress output. */
   message?: string;
 }

@@ -1,32 +1,49 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { verifyProduction } from './activity-proxies';
+import type { SmokeCheck } from '../activities/smoke';
 import { FailureType } from '../common/failure-types';
+import { verifyProduction } from './activity-proxies';
 import { environmentTarget, releaseTimeouts, smokeCheck } from './release-rules';
 import type { Release } from './release';
 
-/**
- * Checks the end state: the environment serves `deploymentId`, ACTIVE, and production answers the first
- * validation case. Throws VerificationFailedError otherwise (the release then reverts).
- */
-export async function verifyServing(release: Release, modelId: string, deploymentId: string): Promise<void> {
-  const { input } = release;
+/** What verification checks: the environment serves `deploymentId`, ACTIVE, and answers `smoke`. */
+export interface VerifyPlan {
+  modelId: string;
+  environment: string;
+  deploymentId: string;
+  smoke?: SmokeCheck;
+  timeoutMs: number;
+}
+
+/** Checks the end state; throws VerificationFailedError (a verdict) when it does not hold within the deadline. */
+export async function verifyEnvironment(plan: VerifyPlan): Promise<void> {
   const result = await verifyProduction({
-    modelId,
-    environment: input.environment,
-    deploymentId,
-    smoke: smokeCheck(input.validation),
-    smokeTarget: environmentTarget(input.environment),
-    timeoutMs: releaseTimeouts(input).verifyMs,
+    modelId: plan.modelId,
+    environment: plan.environment,
+    deploymentId: plan.deploymentId,
+    smoke: plan.smoke,
+    smokeTarget: environmentTarget(plan.environment),
+    timeoutMs: plan.timeoutMs,
   });
   if (!result.verified) {
     throw ApplicationFailure.nonRetryable(
-      result.reason ?? `${input.environment} did not verify`,
+      result.reason ?? `${plan.environment} did not verify`,
       FailureType.VerificationFailed,
     );
   }
 }
 
+/**
+ * Checks the end state of a release: the environment serves `deploymentId`, ACTIVE, and production answers the
+ * first validation case. Throws VerificationFailedError otherwise (the release then reverts).
+ */
 export async function verifyPromotion(release: Release, modelId: string, deploymentId: string): Promise<void> {
-  release.enter('verifying', `checking that ${release.input.environment} serves ${deploymentId}`);
-  await verifyServing(release, modelId, deploymentId);
+  const { input } = release;
+  release.enter('verifying', `checking that ${input.environment} serves ${deploymentId}`);
+  await verifyEnvironment({
+    modelId,
+    environment: input.environment,
+    deploymentId,
+    smoke: smokeCheck(input.validation),
+    timeoutMs: releaseTimeouts(input).verifyMs,
+  });
 }

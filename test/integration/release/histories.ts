@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { projectRoot } from '../../../src/tools/paths';
 import { historyToFile } from '../../replay/history-file';
-import type { DeployHandle } from './release-harness';
 
 export const historiesDir = path.join(projectRoot, 'test', 'fixtures', 'histories');
 
@@ -21,8 +20,8 @@ export function decodedHistoryText(history: History): string {
   return strings(history, []).join('\n');
 }
 
-/** With RECORD_HISTORIES=1, saves the history as a replay fixture (test/replay replays every fixture). */
-export async function recordHistory(handle: DeployHandle, name: string): Promise<void> {
+/** With RECORD_HISTORIES=1, saves the run's history as a replay fixture (test/replay replays every fixture). */
+export async function recordHistory(handle: { fetchHistory(): Promise<History> }, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   writeFileSync(path.join(historiesDir, `${name}.json`), historyToFile(history));

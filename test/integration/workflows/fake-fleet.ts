@@ -1,5 +1,7 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { createActivities } from '../../../src/activities';
+import type { ObserveInput, ObserveResult } from '../../../src/activities/observe';
+import type { Observation } from '../../../src/activities/observe-types';
 import type { PushInput, PushResult } from '../../../src/activities/push-types';
 import type { ValidationReport } from '../../../src/validation/report';
 
@@ -23,6 +25,10 @@ export const passedReport: ValidationReport = {
 export class FakeFleet {
   production = 'old';
   readonly calls: string[] = [];
+  /** What the next observation slices report, in order; when empty, a slice ends with nothing to report. */
+  readonly observations: Array<Partial<ObserveResult>> = [];
+  /** How many observation slices ran. */
+  slices = 0;
 
   constructor(readonly candidate = 'new') {}
 
@@ -74,6 +80,15 @@ export class FakeFleet {
       this.calls.push(`notify ${event.kind}`);
       return { delivered: false, reason: 'no webhook configured' };
     },
+    observeProduction: async (input) => {
+      this.slices += 1;
+      this.calls.push(`observeProduction ${input.deploymentId} ${input.mode}`);
+      return { ...sliceEnded(input), ...this.observations.shift() };
+    },
+    retireWatcher: async () => {
+      this.calls.push('retireWatcher');
+      return { retired: 'none' };
+    },
   };
 
   /** The calls whose name starts with `prefix`. */
@@ -88,4 +103,25 @@ export class FakeFleet {
  */
 export function basetenFailure(type: string, message: string, nonRetryable = false): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable, category: ApplicationFailureCategory.BENIGN });
+}
+
+function sliceEnded(input: ObserveInput): ObserveResult {
+  return {
+    reason: 'slice-ended',
+    consecutiveBad: input.consecutiveBad,
+    badRunReported: input.badRunReported,
+    observations: [],
+    evidence: [],
+  };
+}
+
+/** A bad look at production, as the observation activity records it. */
+export function badLook(at: number, reason = 'status UNHEALTHY'): Observation {
+  return { at, status: 'UNHEALTHY', servingDeploymentId: 'new', bad: true, reasons: [reason] };
+}
+
+/** What a slice reports when the watched deployment has been bad `looks` times in a row. */
+export function unhealthy(at: number, looks = 2): Partial<ObserveResult> {
+  const evidence = Array.from({ length: looks }, (_, i) => badLook(at + i * 1000));
+  return { reason: 'unhealthy', consecutiveBad: looks, badRunReported: true, evidence, observations: evidence };
 }

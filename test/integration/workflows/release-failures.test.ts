@@ -1,15 +1,14 @@
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { exitCodeFor } from '../../../src/cli/deploy/release-outcome';
 import { resultFromWorkflowError } from '../../../src/cli/deploy/follow';
 import { ExitCode } from '../../../src/common/exit-codes';
-import { temporalTestServerPath } from '../../../src/tools/paths';
 import type { deployModel } from '../../../src/workflows/deploy';
 import { approveUpdate } from '../../../src/workflows/messages';
 import type { DeployInput, DeployResult } from '../../../src/workflows/types';
 import { validationSpecSchema } from '../../../src/validation/schema';
-import { registerSearchAttributes, uniqueId, workflowBundle } from '../../support/temporal';
+import { uniqueId } from '../../support/temporal';
+import { fakeActivityWorker, startTimeSkipping } from '../../support/time-skipping';
 import { waitForStage } from '../../support/release-stage';
 import { basetenFailure, FakeFleet } from './fake-fleet';
 
@@ -18,10 +17,7 @@ import { basetenFailure, FakeFleet } from './fake-fleet';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
-  });
-  await registerSearchAttributes(env);
+  env = await startTimeSkipping();
 });
 afterAll(() => env?.teardown());
 
@@ -49,13 +45,7 @@ async function release(
   overrides: Partial<DeployInput> = {},
   during?: (handle: Awaited<ReturnType<typeof env.client.workflow.start<typeof deployModel>>>) => Promise<void>,
 ) {
-  const taskQueue = uniqueId('tq');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(require.resolve('../../../src/workflows')),
-    activities: fleet.activities,
-  });
+  const { worker, taskQueue } = await fakeActivityWorker(env, fleet.activities);
   return worker.runUntil(async () => {
     const handle = await env.client.workflow.start<typeof deployModel>('deployModel', {
       args: [input(taskQueue, overrides)],

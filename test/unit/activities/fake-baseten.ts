@@ -2,6 +2,7 @@ import type { BasetenApi } from '../../../src/activities/deps';
 import { NotFoundError } from '../../../src/baseten/errors';
 import type {
   Deployment,
+  DeploymentMetrics,
   DeploymentStatus,
   Environment,
   InProgressPromotion,
@@ -39,6 +40,8 @@ export class FakeBaseten {
   readonly statuses = new Map<string, DeploymentStatus[]>();
   readonly environments = new Map<string, FakeEnvironment>();
   readonly calls: string[] = [];
+  /** What the metrics endpoint answers (a summary of real traffic). */
+  metrics: DeploymentMetrics = trafficMetrics({ '2xx': 0, '4xx': 0, '5xx': 0 });
   logs = ['building wheel', 'ERROR: No matching distribution found for nosuchpackage'];
 
   script(id: string, ...statuses: DeploymentStatus[]): void {
@@ -131,10 +134,50 @@ export class FakeBaseten {
       if (env) delete env.candidate;
       return { success: true };
     },
+    getDeploymentMetrics: async (_modelId, id) => {
+      this.calls.push(`getDeploymentMetrics ${id}`);
+      return this.metrics;
+    },
     getDeploymentLogs: async () => this.logs.map((message) => ({ timestamp: '0', message, replica: null })),
     predict: async () => ({ status: 200, body: { label: 'positive' }, latencyMs: 3 }),
     wake: async (_modelId, target) => {
       this.calls.push(`wake ${target.kind === 'deployment' ? target.deploymentId : target.kind}`);
     },
+  };
+}
+
+/** A SUMMARY metrics response: requests by status class, and the response time quantiles (seconds). */
+export function trafficMetrics(
+  requests: Record<'2xx' | '4xx' | '5xx', number>,
+  latencySeconds: { p50?: number; p95?: number } = {},
+): DeploymentMetrics {
+  return {
+    start_epoch_millis: 0,
+    end_epoch_millis: 60_000,
+    mode: 'SUMMARY',
+    step_seconds: null,
+    metric_descriptors: [
+      {
+        name: 'baseten_inference_requests_total',
+        unit_hint: 'COUNT',
+        kind: 'COUNTER',
+        label_sets: [{ status: '2xx' }, { status: '4xx' }, { status: '5xx' }],
+      },
+      {
+        name: 'baseten_end_to_end_response_time_seconds',
+        unit_hint: 'SECONDS',
+        kind: 'HISTOGRAM',
+        label_sets: [{ quantile: '0.5' }, { quantile: '0.95' }],
+      },
+    ],
+    metric_values: [
+      {
+        start_epoch_millis: 0,
+        values: [
+          [requests['2xx'], requests['4xx'], requests['5xx']],
+          [latencySeconds.p50 ?? null, latencySeconds.p95 ?? null],
+        ],
+      },
+    ],
   };
 }

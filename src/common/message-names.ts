@@ -1,0 +1,16 @@
+/**
+ * The wire names of the workflows' messages. The definitions live in src/workflows/messages.ts; activities and
+ * operators (the Temporal UI's signal dialog, `temporal workflow signal --name rollback`) use the names.
+ */
+export const MessageName = {
+  /** Release: progress query, approval gate updates. */
+  progress: 'progress',
+  approve: 'approve',
+  reject: 'reject',
+  /** Watcher: state query; rollback, pause and resume updates; the plain rollback signal; supersede signal. */
+  state: 'state',
+  rollback: 'rollback',
+  pause: 'pause',
+  resume: 'resume',
+  supersede: 'supersede',
+} as const;

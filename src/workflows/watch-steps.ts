@@ -1,0 +1,87 @@
+import { CancellationScope, condition, sleep } from '@temporalio/workflow';
+import type { ObserveResult } from '../activities/observe';
+import { observeProduction } from './activity-proxies';
+import { workflowNow } from './release';
+import { revertProduction } from './revert';
+import { rootFailure } from './verdicts';
+import type { RevertAction, Watch } from './watch-state';
+import { defaultRevertTimeouts, observationSliceMs, revertDeadlineMs, revertRetryPausesMs } from './watch-rules';
+
+/** After a failed observation slice (Baseten away for minutes), wait this long before watching again. */
+const observationRetryMs = 60_000;
+
+/**
+ * Runs one observation slice, or less: a request, a pause, a resume or the end interrupts it at once (the
+ * activity is cancelled without waiting for it). Undefined when interrupted or when the slice failed.
+ */
+export async function observeSlice(watch: Watch): Promise<ObserveResult | undefined> {
+  const started = watch.version;
+  const untilMs = workflowNow() + observationSliceMs;
+  let news: ObserveResult | undefined;
+  try {
+    news = await CancellationScope.cancellable(async () => {
+      const observing = observeProduction({
+        modelId: watch.input.modelId,
+        environment: watch.input.environment,
+        deploymentId: watch.watched,
+        settings: watch.input.settings,
+        mode: watch.observeMode,
+        consecutiveBad: watch.consecutiveBad,
+        badRunReported: watch.badRunReported,
+        lastObservedAt: watch.lastObservedAt,
+        untilMs,
+      });
+      const interrupted = condition(() => watch.version !== started);
+      // Whichever loses is cancelled below; its rejection is expected.
+      observing.catch(() => undefined);
+      interrupted.catch(() => undefined);
+      const winner = await Promise.race([observing, interrupted.then(() => undefined)]);
+      CancellationScope.current().cancel();
+      return winner;
+    });
+  } catch (err) {
+    watch.observationFailed(rootFailure(err).message);
+    await condition(() => watch.version !== started, observationRetryMs);
+    return undefined;
+  }
+  // A worker clock ahead of the server's would end slices early and loop: keep slices on server time.
+  if (news?.reason === 'slice-ended' && untilMs - workflowNow() > watch.input.settings.intervalMs) {
+    await condition(() => watch.version !== started, untilMs - workflowNow());
+  }
+  return news;
+}
+
+/**
+ * Puts production back on the action's target, onto capacity (see revertProduction), trying again with growing
+ * pauses until `revertDeadlineMs` after the incident; then the watcher says loudly that it could not.
+ */
+export async function runRevert(watch: Watch, action: RevertAction): Promise<void> {
+  const { input } = watch;
+  const deadline = workflowNow() + revertDeadlineMs;
+  watch.enter('reverting', `reverting ${input.environment} from ${watch.watched} to ${action.targetId}`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await revertProduction(
+        {
+          modelId: input.modelId,
+          environment: input.environment,
+          targetId: action.targetId,
+          verifyCheck: input.settings.probe ?? input.verifyCheck,
+          timeouts: { ...defaultRevertTimeouts, ...input.timeouts },
+        },
+        (step) => watch.note(step),
+      );
+      watch.reverted(action);
+      return;
+    } catch (err) {
+      const failure = rootFailure(err).message;
+      const pause = revertRetryPausesMs[Math.min(attempt, revertRetryPausesMs.length - 1)] ?? 60_000;
+      if (workflowNow() + pause > deadline) {
+        watch.revertFailed(action, `the revert to ${action.targetId} failed: ${failure}`);
+        return;
+      }
+      watch.note(`revert attempt ${attempt + 1} failed (${failure}); trying again in ${pause / 1000} s`);
+      await sleep(pause);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { registerWatchHandlers } from './watch-handlers';
+import { Watch } from './watch-state';
+import { observeSlice, runRevert } from './watch-steps';
+import { shouldContinueAsNew } from './watch-rules';
+import type { WatchInput, WatchResult } from './watch-types';
+
+/**
+ * Watches production for the life of a release: observes the watched deployment (status, real traffic, an optional
+ * probe) and reverts the environment to the deployment that served before when it turns bad, or when someone asks
+ * (rollback update or signal). Pause and resume switch the automatic revert off and on. It ends when a newer release
+ * supersedes it or someone promotes another deployment outside baseten-cd, and continues as new to keep its
+ * history small.
+ */
+export async function watchProduction(input: WatchInput): Promise<WatchResult> {
+  const watch = new Watch(input);
+  registerWatchHandlers(watch);
+
+  while (!watch.ending) {
+    const revert = watch.takeRevert();
+    if (revert) {
+      await runRevert(watch, revert);
+      continue;
+    }
+    const info = workflowInfo();
+    if (
+      shouldContinueAsNew({
+        slices: watch.slices,
+        historyLength: info.historyLength,
+        suggested: info.continueAsNewSuggested,
+      })
+    ) {
+      await condition(allHandlersFinished);
+      // Handlers that arrived while draining run in this run: only hand over with nothing left to do.
+      if (!watch.ending && !watch.takeRevert()) {
+        return continueAsNew<typeof watchProduction>({
+          ...input,
+          deploymentId: watch.watched,
+          fallbackDeploymentId: watch.fallback,
+          carry: watch.carryOver(),
+        });
+      }
+      continue;
+    }
+    const news = await observeSlice(watch);
+    if (news) watch.absorb(news);
+  }
+  await condition(allHandlersFinished);
+  return watch.result();
+}
