@@ -9,7 +9,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', 'lib/**', 'coverage/**', 'examples/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.baseten-cd/**', 'lib/**', 'coverage/**', 'examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -121,8 +121,11 @@ export class Watch {
     this.version++;
   }
 
-  /** Records what an observation slice brought back; returns the revert it calls for, if any. */
-  absorb(news: ObserveResult): RevertAction | undefined {
+  /**
+   * Records what an observation slice brought back. A bad run queues a revert (takeRevert); one with nothing to
+   * revert to is returned, to be reported as a failed revert.
+   */
+  absorb(news: ObserveResult): Incident | undefined {
     this.slices++;
     this.state.lastObservations = newest([...this.state.lastObservations, ...news.observations], keptObservations);
     this.state.lastObservationError = undefined;
@@ -151,9 +154,10 @@ export class Watch {
     if (!target) {
       const incident = this.addIncident({ kind: 'automatic', reason, ...base, outcome: 'revert-failed' });
       this.failed(incident, 'there is no previous deployment to revert to (roll back to one by name)');
-      return undefined;
+      return incident;
     }
-    return this.queue(this.addIncident({ kind: 'automatic', reason, ...base, to: target, outcome: 'reverting' }));
+    this.queue(this.addIncident({ kind: 'automatic', reason, ...base, to: target, outcome: 'reverting' }));
+    return undefined;
   }
 
   /** A manual rollback, from the update or the signal (already validated). */

@@ -3,6 +3,8 @@ import type { ObserveResult } from '../activities/observe';
 import { observeProduction } from './activity-proxies';
 import { workflowNow } from './release';
 import { revertProduction } from './revert';
+import { recordRevert } from './metrics';
+import { sendNotification } from './notify';
 import { rootFailure } from './verdicts';
 import type { RevertAction, Watch } from './watch-state';
 import { defaultRevertTimeouts, observationSliceMs, revertDeadlineMs, revertRetryPausesMs } from './watch-rules';
@@ -71,17 +73,48 @@ export async function runRevert(watch: Watch, action: RevertAction): Promise<voi
         },
         (step) => watch.note(step),
       );
+      const from = watch.watched;
       watch.reverted(action);
+      await reportRevert(watch, action, from);
       return;
     } catch (err) {
       const failure = rootFailure(err).message;
       const pause = revertRetryPausesMs[Math.min(attempt, revertRetryPausesMs.length - 1)] ?? 60_000;
       if (workflowNow() + pause > deadline) {
+        const from = watch.watched;
         watch.revertFailed(action, `the revert to ${action.targetId} failed: ${failure}`);
+        await reportRevert(watch, action, from);
         return;
       }
       watch.note(`revert attempt ${attempt + 1} failed (${failure}); trying again in ${pause / 1000} s`);
       await sleep(pause);
     }
   }
+}
+
+/** Counts the revert (with its detect and restore times) and notifies it, or its failure, loudly. */
+export async function reportRevert(watch: Watch, action: Pick<RevertAction, 'incidentId'>, from: string): Promise<void> {
+  const incident = watch.incident(action.incidentId);
+  if (!incident) return;
+  const { input } = watch;
+  const subject = { model: input.modelName, environment: input.environment };
+  const reverted = incident.outcome === 'reverted';
+  recordRevert(
+    {
+      outcome: reverted ? 'reverted' : 'failed',
+      ...(incident.firstBadAt !== undefined ? { detectMs: incident.detectedAt - incident.firstBadAt } : {}),
+      ...(incident.restoredAt !== undefined ? { restoreMs: incident.restoredAt - incident.detectedAt } : {}),
+    },
+    subject,
+  );
+  await sendNotification({
+    kind: reverted ? 'reverted' : 'revert-failed',
+    ...subject,
+    modelId: input.modelId,
+    deploymentId: from,
+    productionDeploymentId: reverted ? incident.to : from,
+    previousProductionDeploymentId: from,
+    reason: reverted ? `${incident.kind} revert: ${incident.reason}` : (incident.failure ?? incident.reason),
+    reverted,
+  });
 }

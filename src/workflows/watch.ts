@@ -1,7 +1,8 @@
 import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { watcherEnded, watcherStarted } from './metrics';
 import { registerWatchHandlers } from './watch-handlers';
 import { Watch } from './watch-state';
-import { observeSlice, runRevert } from './watch-steps';
+import { observeSlice, reportRevert, runRevert } from './watch-steps';
 import { shouldContinueAsNew } from './watch-rules';
 import type { WatchInput, WatchResult } from './watch-types';
 
@@ -15,6 +16,8 @@ import type { WatchInput, WatchResult } from './watch-types';
 export async function watchProduction(input: WatchInput): Promise<WatchResult> {
   const watch = new Watch(input);
   registerWatchHandlers(watch);
+  const subject = { model: input.modelName, environment: input.environment };
+  if (!input.carry) watcherStarted(subject);
 
   while (!watch.ending) {
     const revert = watch.takeRevert();
@@ -43,8 +46,12 @@ export async function watchProduction(input: WatchInput): Promise<WatchResult> {
       continue;
     }
     const news = await observeSlice(watch);
-    if (news) watch.absorb(news);
+    // A bad run with nothing to revert to is a failed revert too: say so as loudly.
+    const unrecoverable = news && watch.absorb(news);
+    if (unrecoverable) await reportRevert(watch, { incidentId: unrecoverable.id }, unrecoverable.from);
   }
   await condition(allHandlersFinished);
-  return watch.result();
+  const result = watch.result();
+  watcherEnded(result.endedBecause, subject);
+  return result;
 }

@@ -59,11 +59,43 @@ async function withWatcher(
     });
     await body(handle, worker);
     if ((await handle.describe()).status.name === 'RUNNING') {
-      await handle.signal(supersedeSignal, { by: 'release-next' });
+      // parked() returns at once for a watcher that ended meanwhile; there is nothing to supersede then.
+      await parked(handle);
+      if ((await handle.describe()).status.name === 'RUNNING') {
+        await handle.signal(supersedeSignal, { by: 'release-next' });
+      }
     }
     await handle.result();
     return handle;
   });
+}
+
+/**
+ * Waits until the watcher sits between two observation slices (its last command a timer). The time-skipping test
+ * server, unlike Temporal's, refuses to cancel an activity that completed while the workflow task was running
+ * (temporalio/sdk-typescript#1058), which is what a message arriving just then makes the watcher do; messages in
+ * these tests are sent once it is parked.
+ */
+async function parked(handle: WatchHandle): Promise<void> {
+  let seen = '';
+  await waitFor(
+    () => `the watcher to park between two observation slices (history: ${seen})`,
+    async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      seen = events.map((e) => Object.keys(e).find((k) => k.endsWith('Attributes'))?.replace('EventAttributes', '')).join(' ');
+      const last = (predicate: (e: (typeof events)[number]) => unknown): number => {
+        for (let i = events.length - 1; i >= 0; i--) if (predicate(events[i] as (typeof events)[number])) return i;
+        return -1;
+      };
+      const timer = last((e) => e.timerStartedEventAttributes);
+      if (events.at(-1)?.workflowExecutionCompletedEventAttributes) return true;
+      return (
+        timer > last((e) => e.activityTaskScheduledEventAttributes) &&
+        timer > last((e) => e.timerFiredEventAttributes || e.timerCanceledEventAttributes)
+      );
+    },
+    { timeoutMs: 30_000, intervalMs: 250 },
+  );
 }
 
 async function stateWhen(handle: WatchHandle, what: string, check: (s: WatchState) => boolean): Promise<WatchState> {
@@ -104,6 +136,7 @@ describe('the production watcher', () => {
   it('does not revert while paused, reports what it sees, and reverts on resume if production is still bad', async () => {
     const fleet = new FakeFleet();
     const handle = await withWatcher(fleet, async (h) => {
+      await parked(h);
       const paused = await h.executeUpdate(pauseUpdate, { args: [{ reason: 'load test', by: 'ana' }] });
       expect(paused).toMatchObject({ stage: 'paused', mode: 'paused', pausedReason: 'load test' });
       fleet.observations.push(unhealthy(Date.now()));
@@ -113,6 +146,7 @@ describe('the production watcher', () => {
       expect(fleet.callsOf('prepareForTraffic')).toEqual([]);
 
       fleet.observations.push(unhealthy(Date.now()));
+      await parked(h);
       const resumed = await h.executeUpdate(resumeUpdate, { args: [{ by: 'ana' }] });
       expect(resumed.mode).toBe('automatic');
       await stateWhen(h, 'the revert after resume', (s) => s.incidents.some((i) => i.outcome === 'reverted'));
@@ -124,6 +158,7 @@ describe('the production watcher', () => {
   it('rolls back to a named deployment when asked, and answers with the state after the revert', async () => {
     const fleet = new FakeFleet();
     await withWatcher(fleet, async (h) => {
+      await parked(h);
       const state = await h.executeUpdate(rollbackUpdate, { args: [{ reason: 'bad answers', to: 'older', by: 'bo' }] });
       expect(state).toMatchObject({ watchedDeploymentId: 'older', stage: 'reverted' });
       expect(state.incidents[0]).toMatchObject({ kind: 'manual', requestedBy: 'bo', to: 'older', outcome: 'reverted' });
@@ -136,6 +171,7 @@ describe('the production watcher', () => {
     await withWatcher(
       fleet,
       async (h) => {
+        await parked(h);
         const refused = await h
           .executeUpdate(rollbackUpdate, { args: [{ reason: 'x' }] })
           .catch((err: unknown) => err as Error);
@@ -151,11 +187,13 @@ describe('the production watcher', () => {
   it('takes a plain rollback signal, and records an invalid one without crashing', async () => {
     const fleet = new FakeFleet();
     await withWatcher(fleet, async (h) => {
+      await parked(h);
       await h.signal(rollbackSignal, { reson: 'typo' });
       const rejected = await stateWhen(h, 'the rejected signal', (s) => s.rejectedSignals.length === 1);
       expect(rejected.rejectedSignals[0]?.problem).toBe('unknown field "reson"');
       expect(rejected.stage).toBe('watching');
 
+      await parked(h);
       await h.signal(rollbackSignal, { reason: 'from the UI' });
       const state = await stateWhen(h, 'the revert', (s) => s.incidents[0]?.outcome === 'reverted');
       expect(state.incidents[0]).toMatchObject({ kind: 'manual', reason: 'from the UI', to: 'old' });
