@@ -1,11 +1,4 @@
-import {
-  ParentClosePolicy,
-  WorkflowIdReusePolicy,
-  log,
-  patched,
-  startChild,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ParentClosePolicy, WorkflowIdReusePolicy, log, patched, startChild, workflowInfo } from '@temporalio/workflow';
 import type { RetireWatcherResult } from '../activities/retire-watcher';
 import { watcherWorkflowId } from '../common/workflow-ids';
 import { retireWatcher } from './activity-proxies';

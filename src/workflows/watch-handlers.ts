@@ -1,12 +1,5 @@
 import { condition, setHandler } from '@temporalio/workflow';
-import {
-  pauseUpdate,
-  resumeUpdate,
-  rollbackSignal,
-  rollbackUpdate,
-  stateQuery,
-  supersedeSignal,
-} from './messages';
+import { pauseUpdate, resumeUpdate, rollbackSignal, rollbackUpdate, stateQuery, supersedeSignal } from './messages';
 import type { Watch } from './watch-state';
 import { pauseProblem, resumeProblem, rollbackProblem } from './watch-rules';
 import type { RollbackRequest } from './watch-types';

@@ -83,7 +83,8 @@ function requestProblem(request: unknown, fields: { to?: 'optional' }): string |
   const body = request as Record<string, unknown>;
   const allowed = new Set(['reason', 'by', ...(fields.to ? ['to'] : [])]);
   const unknown = Object.keys(body).filter((key) => !allowed.has(key));
-  if (unknown.length > 0) return `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`;
+  if (unknown.length > 0)
+    return `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`;
   if (typeof body.reason !== 'string' || !body.reason.trim()) return '"reason" is required (a non-empty string)';
   if (body.reason.length > maxReasonLength) return `"reason" is longer than ${maxReasonLength} characters`;
   if (body.by !== undefined && typeof body.by !== 'string') return '"by" must be a string';

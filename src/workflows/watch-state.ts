@@ -117,7 +117,8 @@ export class Watch {
     this.state.pausedReason = undefined;
     // A bad run seen while paused is reported again, so it is acted on now.
     this.badRunReported = false;
-    if (this.state.stage === 'paused') this.enter(this.stageBeforePause === 'paused' ? 'watching' : this.stageBeforePause);
+    if (this.state.stage === 'paused')
+      this.enter(this.stageBeforePause === 'paused' ? 'watching' : this.stageBeforePause);
     this.version++;
   }
 
@@ -188,7 +189,10 @@ export class Watch {
   }
 
   rejectSignal(problem: string): void {
-    this.state.rejectedSignals = newest([...this.state.rejectedSignals, { at: workflowNow(), problem }], keptRejectedSignals);
+    this.state.rejectedSignals = newest(
+      [...this.state.rejectedSignals, { at: workflowNow(), problem }],
+      keptRejectedSignals,
+    );
     log.warn(`rollback signal ignored: ${problem}`);
   }
 

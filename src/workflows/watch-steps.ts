@@ -93,7 +93,11 @@ export async function runRevert(watch: Watch, action: RevertAction): Promise<voi
 }
 
 /** Counts the revert (with its detect and restore times) and notifies it, or its failure, loudly. */
-export async function reportRevert(watch: Watch, action: Pick<RevertAction, 'incidentId'>, from: string): Promise<void> {
+export async function reportRevert(
+  watch: Watch,
+  action: Pick<RevertAction, 'incidentId'>,
+  from: string,
+): Promise<void> {
   const incident = watch.incident(action.incidentId);
   if (!incident) return;
   const { input } = watch;

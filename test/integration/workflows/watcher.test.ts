@@ -82,7 +82,13 @@ async function parked(handle: WatchHandle): Promise<void> {
     () => `the watcher to park between two observation slices (history: ${seen})`,
     async () => {
       const events = (await handle.fetchHistory()).events ?? [];
-      seen = events.map((e) => Object.keys(e).find((k) => k.endsWith('Attributes'))?.replace('EventAttributes', '')).join(' ');
+      seen = events
+        .map((e) =>
+          Object.keys(e)
+            .find((k) => k.endsWith('Attributes'))
+            ?.replace('EventAttributes', ''),
+        )
+        .join(' ');
       const last = (predicate: (e: (typeof events)[number]) => unknown): number => {
         for (let i = events.length - 1; i >= 0; i--) if (predicate(events[i] as (typeof events)[number])) return i;
         return -1;
