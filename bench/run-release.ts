@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { releaseWorkflowId } from '../src/cli/release-id';
+import { releaseWorkflowId } from '../src/operations/workflow-refs';
 import type { deployModel } from '../src/workflows/deploy';
 import type { DeployInput, DeployResult } from '../src/workflows/types';
 import type { ReleaseRig } from './stack';

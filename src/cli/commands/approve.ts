@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { BasetenCd } from '../../client';
 import { readEnv } from '../../config/env';
-import { approveUpdate, rejectUpdate } from '../../workflows/messages';
-import { releaseRefArguments, withNamedRelease, type ReleaseRefOptions } from '../named-release';
-import { createOutput } from '../output';
 import { UsageError } from '../../common/usage-error';
+import { createOutput } from '../output';
 
-interface ApproveOptions extends ReleaseRefOptions {
+interface ApproveOptions {
+  environment: string;
   reject?: boolean;
   reason?: string;
   by?: string;
@@ -14,10 +14,11 @@ interface ApproveOptions extends ReleaseRefOptions {
 }
 
 export function registerApprove(program: Command): void {
-  const command = program
+  program
     .command('approve')
-    .description('approve (or --reject) a release waiting at the approval gate (a Temporal Update)');
-  releaseRefArguments(command)
+    .description('approve (or --reject) a release waiting at the approval gate (a Temporal Update)')
+    .argument('<release>', 'a release id (release-<model>-<environment>) or a model name')
+    .option('--environment <name>', 'with a model name: the environment of the release', 'production')
     .option('--reject', 'reject the release instead: production stays as it is')
     .option('--reason <text>', 'why, recorded in the release history')
     .option('--by <name>', 'who decides (default: $USER)')
@@ -25,25 +26,25 @@ export function registerApprove(program: Command): void {
     .action(async (ref: string, options: ApproveOptions) => {
       const out = createOutput(options.json ?? false);
       const verb = options.reject ? 'reject' : 'approve';
-      await withNamedRelease(ref, options, async ({ client, workflowId, description }) => {
-        if (description.status.name !== 'RUNNING') {
-          throw new UsageError(`${workflowId} is not running (${description.status.name}): nothing to ${verb}`);
-        }
-        const handle = client.workflow.getHandle(workflowId, description.runId);
+      const cd = await BasetenCd.connect();
+      try {
+        const release = cd.release(ref, options.environment);
         const request = { by: options.by ?? readEnv('USER'), reason: options.reason };
-        const decision = await handle
-          .executeUpdate(options.reject ? rejectUpdate : approveUpdate, { args: [request] })
-          .catch((err: unknown) => {
+        const decision = await (options.reject ? release.reject(request) : release.approve(request)).catch(
+          (err: unknown) => {
             // The release's validator refuses (e.g. not waiting for approval): one line, nothing changed.
             if (err instanceof WorkflowUpdateFailedError) {
-              throw new UsageError(`cannot ${verb} ${workflowId}: ${err.cause?.message ?? err.message}`);
+              throw new UsageError(`cannot ${verb} ${release.workflowId}: ${err.cause?.message ?? err.message}`);
             }
             throw err;
-          });
-        out.line(
-          `${workflowId}: ${decision.approved ? 'approved' : 'rejected'}${decision.by ? ` by ${decision.by}` : ''}`,
+          },
         );
-        out.result({ workflowId, ...decision });
-      });
+        out.line(
+          `${release.workflowId}: ${decision.approved ? 'approved' : 'rejected'}${decision.by ? ` by ${decision.by}` : ''}`,
+        );
+        out.result({ workflowId: release.workflowId, ...decision });
+      } finally {
+        await cd.close();
+      }
     });
 }

@@ -40,6 +40,17 @@ export function registerDeploy(program: Command): void {
     )
     .option('--cleanup', 'deactivate a rejected candidate')
     .option('--no-wait', 'return once the candidate is pushed; the release continues on the workers')
+    .option('--no-watch', 'start no production watcher after the release (default: watch until superseded)')
+    .option(
+      '--watch-interval <duration>',
+      "time between two observations of production (default: the validation file's, else 10s)",
+    )
+    .option('--unhealthy-after <n>', 'consecutive bad observations before the watcher reverts (default 2)')
+    .option('--max-error-rate <share>', 'the 5xx share of real traffic above which production is bad (default 0.05)')
+    .option(
+      '--max-p95 <duration>',
+      'the p95 latency of real traffic above which production is bad (default: not judged)',
+    )
     .option('--json', 'print one JSON result on stdout (progress goes to stderr)')
     .addHelpText(
       'after',

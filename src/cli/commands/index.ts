@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { ExitCode } from '../../common/exit-codes';
 import { registerApprove } from './approve';
 import { registerDeploy } from './deploy';
 import { registerEmulator } from './emulator';
 import { registerList } from './list';
+import { registerPauseResume } from './pause';
+import { registerRollback } from './rollback';
 import { registerSetup } from './setup';
 import { registerStatus } from './status';
 import { registerWorker } from './worker';
@@ -17,21 +18,6 @@ export function registerCommands(program: Command): void {
   registerEmulator(program);
   registerWorker(program);
   registerSetup(program);
-  const planned: Array<[string, string]> = [
-    ['rollback <model>', 'revert production to the previous deployment (a Temporal Update)'],
-    ['pause <model>', 'pause the production watcher'],
-    ['resume <model>', 'resume the production watcher'],
-  ];
-  for (const [usage, description] of planned) {
-    program
-      .command(usage)
-      .description(`${description} [planned]`)
-      .action(() => {
-        // Listed so `--help` shows where the tool is going; they need the production watcher, not built yet.
-        console.error(
-          `baseten-cd: ${usage.split(' ')[0]} is planned and not available yet (it needs the production watcher)`,
-        );
-        process.exitCode = ExitCode.failure;
-      });
-  }
+  registerRollback(program);
+  registerPauseResume(program);
 }

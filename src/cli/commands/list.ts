@@ -1,54 +1,54 @@
 import type { Command } from 'commander';
-import { createOutput } from '../output';
-import { releaseRow, type ReleaseRow } from '../release-row';
-import { connectClient } from '../../temporal/connect';
-import { temporalSettingsFromEnv } from '../../temporal/settings';
+import { BasetenCd } from '../../client';
 import { UsageError } from '../../common/usage-error';
+import { createOutput } from '../output';
 
 interface ListOptions {
   model?: string;
+  environment?: string;
+  releases?: boolean;
+  watchers?: boolean;
+  running?: boolean;
   limit: string;
   json?: boolean;
-}
-
-/** The visibility query for releases, optionally of one model. */
-export function releasesQuery(model?: string): string {
-  if (model === undefined) return "WorkflowType='deployModel'";
-  // Visibility queries have no escape for quotes; a model name never contains one.
-  if (/['"\\]/.test(model)) throw new UsageError(`--model '${model}': quotes and backslashes are not allowed`);
-  return `WorkflowType='deployModel' AND BasetenModel='${model}'`;
 }
 
 export function registerList(program: Command): void {
   program
     .command('list')
-    .description('list releases, newest first, with their stage')
-    .option('--model <name>', 'only releases of this model')
-    .option('--limit <n>', 'at most this many releases', '20')
+    .description('list releases and production watchers, newest first, with their stage')
+    .option('--model <name>', 'only those of this model')
+    .option('--environment <name>', 'only those of this environment')
+    .option('--releases', 'only releases')
+    .option('--watchers', 'only watchers')
+    .option('--running', 'only those still running')
+    .option('--limit <n>', 'at most this many', '20')
     .option('--json', 'print one JSON array')
     .action(async (options: ListOptions) => {
       const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw new UsageError(`--limit '${options.limit}': expected a positive integer`);
-      const query = releasesQuery(options.model);
-      const settings = temporalSettingsFromEnv();
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+        throw new UsageError(`--limit '${options.limit}': expected a whole number from 1 to 10000`);
+      if (options.releases && options.watchers) throw new UsageError('--releases and --watchers exclude each other');
+      const kind = options.releases ? 'release' : options.watchers ? 'watcher' : undefined;
       const out = createOutput(options.json ?? false);
-      const temporal = await connectClient(settings);
+      const cd = await BasetenCd.connect();
       try {
-        const rows: ReleaseRow[] = [];
-        for await (const execution of temporal.client.workflow.list({ query, pageSize: limit })) {
-          rows.push(releaseRow(execution, settings));
-          if (rows.length >= limit) break;
-        }
-        if (rows.length === 0) out.line('no releases');
+        const rows = await cd.list({
+          kind,
+          model: options.model,
+          environment: options.environment,
+          running: options.running,
+          limit,
+        });
+        if (rows.length === 0) out.line('nothing found');
         for (const row of rows) {
           out.line(
-            `${row.workflowId}  ${row.execution.padEnd(10)} ${(row.stage ?? '-').padEnd(17)} ${row.startTime}  ${row.runId}`,
+            `${row.workflowId.padEnd(40)} ${row.kind.padEnd(8)} ${row.execution.padEnd(10)} ${(row.stage ?? '-').padEnd(17)} ${(row.deployment ?? '-').padEnd(9)} ${row.startTime}`,
           );
         }
         out.result(rows);
       } finally {
-        await temporal.close();
+        await cd.close();
       }
     });
 }

@@ -32,6 +32,16 @@ export function parseLabels(entries: readonly string[], ctx: z.RefinementCtx): R
   return labels;
 }
 
+/** A duration flag (`10s`, `2m`): whole milliseconds. */
+const durationFlag = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `'${text}': expected a duration such as 10s or 2m` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 /** The options of `baseten-cd deploy` as commander hands them over, checked before anything starts. */
 export const deployOptionsSchema = z
   .object({
@@ -74,12 +84,43 @@ export const deployOptionsSchema = z
     cleanup: z.boolean().default(false),
     wait: z.boolean().default(true),
     json: z.boolean().default(false),
+    watch: z.boolean().default(true),
+    watchInterval: durationFlag.optional(),
+    unhealthyAfter: z.coerce
+      .number({ error: 'expected a whole number of observations, 1 to 100' })
+      .int('expected a whole number of observations, 1 to 100')
+      .min(1, 'expected a whole number of observations, 1 to 100')
+      .max(100, 'expected a whole number of observations, 1 to 100')
+      .optional(),
+    maxErrorRate: z.coerce
+      .number({ error: 'expected a share of requests from 0 to 1, such as 0.05' })
+      .min(0, 'expected a share of requests from 0 to 1, such as 0.05')
+      .max(1, 'expected a share of requests from 0 to 1, such as 0.05')
+      .optional(),
+    maxP95: durationFlag.optional(),
   })
   .superRefine((options, ctx) => {
     if (!options.approveRequired && options.approvalTimeout !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['approvalTimeout'], message: 'only applies with --approve-required' });
     }
-  });
+    if (!options.watch) {
+      for (const key of ['watchInterval', 'unhealthyAfter', 'maxErrorRate', 'maxP95'] as const) {
+        if (options[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'does not go with --no-watch' });
+      }
+    }
+  })
+  .transform(({ watch, watchInterval, unhealthyAfter, maxErrorRate, maxP95, ...rest }) => ({
+    ...rest,
+    // The watcher's settings from flags; the validation file's `watch` section and the defaults fill the rest.
+    watch: {
+      enabled: watch,
+      ...(watchInterval !== undefined ? { intervalMs: watchInterval } : {}),
+      ...(unhealthyAfter !== undefined ? { unhealthyAfter } : {}),
+      ...(maxErrorRate !== undefined ? { maxErrorRate } : {}),
+      ...(maxP95 !== undefined ? { maxP95Ms: maxP95 } : {}),
+    },
+  }));
 
 /** How long a release waits at the approval gate when --approval-timeout is not given. */
 export const defaultApprovalTimeoutMs = 24 * 3_600_000;

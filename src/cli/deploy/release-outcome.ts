@@ -39,7 +39,8 @@ export function releaseOutcome(
   result: DeployResult,
   where: { workflowId: string; runId: string; uiUrl: string },
 ): ReleaseOutcome {
-  return { ...result, ...where, exitCode: exitCodeFor(result) };
+  const { workflowId, runId, uiUrl } = where;
+  return { ...result, workflowId, runId, uiUrl, exitCode: exitCodeFor(result) };
 }
 
 /** The last line of a human-readable deploy: what happened and what production is now. */

@@ -1,57 +1,35 @@
-import { createPushActivities } from '../../activities/push';
-import { readEnv } from '../../config/env';
-import { trussCliPath } from '../../tools/paths';
+import { BasetenCd, type StartedRelease } from '../../client';
 import { ExitCode } from '../../common/exit-codes';
+import { resultFromWorkflowError } from '../../operations/release-follow';
+import type { TemporalSettings } from '../../temporal/settings';
+import type { ReleaseProgress } from '../../workflows/types';
 import { createOutput, type Output } from '../output';
-import { connectClient } from '../../temporal/connect';
-import { requireSearchAttributes } from '../../temporal/search-attribute-setup';
-import { temporalSettingsFromEnv, type TemporalSettings } from '../../temporal/settings';
-import { workflowUiUrl } from '../../temporal/ui-link';
-import { followRelease, resultFromWorkflowError } from './follow';
 import { releaseOutcome, summariseOutcome } from './release-outcome';
 import { planRelease, type ReleasePlan } from './plan-release';
 import { ProgressPrinter, summariseValidation } from './progress-format';
-import { startPushWorker, type PushWorker } from './push-worker';
-import { clearRunningRelease, startRelease } from './start-release';
-import type { WorkflowHandle } from '@temporalio/client';
-import type { deployModel } from '../../workflows/deploy';
 
 /** `baseten-cd deploy`: checks everything, starts the release, hosts its push, and reports how it ended. */
 export async function runDeploy(trussDirArg: string, rawOptions: unknown): Promise<ExitCode> {
   const plan = await planRelease(trussDirArg, rawOptions);
-  const settings = temporalSettingsFromEnv();
   const out = createOutput(plan.options.json);
-  const temporal = await connectClient(settings);
+  const cd = await BasetenCd.connect();
   try {
-    const warning = await requireSearchAttributes(temporal.connection, settings);
+    const warning = await cd.checkSetup();
     if (warning) out.line(`baseten-cd: ${warning}`);
-    await clearRunningRelease(temporal.client, settings, plan);
-    const { pushCandidate } = createPushActivities({
-      trussCliPath: trussCliPath(),
-      remote: readEnv('TRUSS_REMOTE') ?? 'baseten',
-    });
-    const pushWorker = await startPushWorker(settings, plan.input.pushTaskQueue, pushCandidate);
-    try {
-      const handle = await startRelease(temporal.client, settings, plan);
-      const uiUrl = workflowUiUrl(settings.uiUrl, settings.namespace, plan.workflowId, handle.firstExecutionRunId);
-      out.line(`release ${plan.workflowId} started (${describeCandidate(plan)}): ${uiUrl}`);
-      const where = { workflowId: plan.workflowId, runId: handle.firstExecutionRunId, uiUrl };
-      stopOnSignal(out, pushWorker, uiUrl);
-      if (!plan.options.wait) return await reportPush(handle, pushWorker, out, where);
-      // The release needs this process only for the push; stop polling as soon as it is done.
-      // (A failure to stop surfaces from the second stop() in `finally`, which returns the same promise.)
-      void pushWorker.pushed.then(() => pushWorker.stop()).catch(() => undefined);
-      const result = await followRelease(handle, progressReporter(out, settings, plan.workflowId));
-      const outcome = releaseOutcome(result, where);
-      if (outcome.validation) out.line(`validation: ${summariseValidation(outcome.validation)}`);
-      out.line(summariseOutcome(outcome));
-      out.result(outcome);
-      return outcome.exitCode;
-    } finally {
-      await pushWorker.stop();
-    }
+    const started = await cd.startRelease(plan, { supersede: plan.options.supersede });
+    out.line(`release ${plan.workflowId} started (${describeCandidate(plan)}): ${started.uiUrl}`);
+    stopOnSignal(out, started);
+    if (!plan.options.wait) return await reportPush(started, out);
+    const result = await started.follow(progressReporter(out, cd.settings, plan.workflowId));
+    const outcome = releaseOutcome(result, started);
+    if (outcome.validation) out.line(`validation: ${summariseValidation(outcome.validation)}`);
+    out.line(summariseOutcome(outcome));
+    if (outcome.watcherId)
+      out.line(`watching ${plan.input.environment}: ${outcome.watcherId} (${cd.uiUrl(outcome.watcherId)})`);
+    out.result(outcome);
+    return outcome.exitCode;
   } finally {
-    await temporal.close();
+    await cd.close();
   }
 }
 
@@ -59,10 +37,10 @@ export async function runDeploy(trussDirArg: string, rawOptions: unknown): Promi
  * Ctrl-C (or CI cancelling the job) stops following, not the release: it keeps running on the fleet. A release
  * whose push had not finished waits for a push worker that will not come back: cancel it with --supersede or the UI.
  */
-function stopOnSignal(out: Output, pushWorker: PushWorker, uiUrl: string): void {
+function stopOnSignal(out: Output, started: StartedRelease): void {
   const stop = (signal: NodeJS.Signals): void => {
-    out.line(`${signal}: stopped following the release; it continues on the workers: ${uiUrl}`);
-    void pushWorker.stop().finally(() => process.exit(ExitCode.failure));
+    out.line(`${signal}: stopped following the release; it continues on the workers: ${started.uiUrl}`);
+    void started.stopPushing().finally(() => process.exit(ExitCode.failure));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -78,7 +56,7 @@ function progressReporter(
   out: Output,
   settings: TemporalSettings,
   workflowId: string,
-): Parameters<typeof followRelease>[1] {
+): (progress: ReleaseProgress | undefined) => void {
   const printer = new ProgressPrinter((line) => out.line(line), Date.now());
   const hint = `waiting: no worker answered yet (is \`baseten-cd worker\` running on task queue ${settings.taskQueue}?)`;
   let toldHowToApprove = false;
@@ -93,30 +71,29 @@ function progressReporter(
 }
 
 /** --no-wait: return once the candidate is pushed (or the release ended before that). */
-async function reportPush(
-  handle: WorkflowHandle<typeof deployModel>,
-  pushWorker: PushWorker,
-  out: Output,
-  where: { workflowId: string; runId: string; uiUrl: string },
-): Promise<ExitCode> {
-  const ended = handle.result().then(
+async function reportPush(started: StartedRelease, out: Output): Promise<ExitCode> {
+  const ended = started.handle.result().then(
     (result) => ({ result }),
     (err: unknown) => ({ result: resultFromWorkflowError(err) }),
   );
-  const first = await Promise.race([pushWorker.pushed.then((pushed) => ({ pushed })), ended]);
+  const first = await Promise.race([started.pushed.then((pushed) => ({ pushed })), ended]);
+  await started.stopPushing();
   if ('result' in first) {
-    const outcome = releaseOutcome(first.result, where);
+    const outcome = releaseOutcome(first.result, started);
     out.line(summariseOutcome(outcome));
     out.result(outcome);
     return outcome.exitCode;
   }
   const { pushed } = first;
   out.line(
-    `pushed: model ${pushed.modelId}, candidate deployment ${pushed.deploymentId}; the release continues: ${where.uiUrl}`,
+    `pushed: model ${pushed.modelId}, candidate deployment ${pushed.deploymentId}; the release continues: ${started.uiUrl}`,
   );
+  const { workflowId, runId, uiUrl } = started;
   out.result({
     status: 'pushed',
-    ...where,
+    workflowId,
+    runId,
+    uiUrl,
     modelId: pushed.modelId,
     candidateDeploymentId: pushed.deploymentId,
     exitCode: ExitCode.ok,

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { exitCodeFor } from '../../../src/cli/deploy/release-outcome';
-import { resultFromWorkflowError } from '../../../src/cli/deploy/follow';
+import { resultFromWorkflowError } from '../../../src/operations/release-follow';
 import { ExitCode } from '../../../src/common/exit-codes';
 import type { deployModel } from '../../../src/workflows/deploy';
 import { approveUpdate } from '../../../src/workflows/messages';

@@ -1,4 +1,4 @@
-import { releaseWorkflowId, resolveReleaseRef } from '../../../src/cli/release-id';
+import { releaseWorkflowId, resolveReleaseRef } from '../../../src/operations/workflow-refs';
 import { UsageError } from '../../../src/common/usage-error';
 
 describe('release ids', () => {

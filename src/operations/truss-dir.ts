@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { UsageError } from '../../common/usage-error';
+import { UsageError } from '../common/usage-error';
 
 export interface TrussDir {
   /** Absolute path: the push worker runs `truss push` on it. */

@@ -3,18 +3,13 @@ import {
   type Client,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import type { deployModel } from '../../workflows/deploy';
-import {
-  candidateAttribute,
-  environmentAttribute,
-  modelAttribute,
-  stageAttribute,
-} from '../../workflows/search-attributes';
-import { describeRelease, waitUntilClosed } from '../release-handle';
-import type { TemporalSettings } from '../../temporal/settings';
-import { workflowUiUrl } from '../../temporal/ui-link';
-import { UsageError } from '../../common/usage-error';
-import type { ReleasePlan } from './plan-release';
+import type { deployModel } from '../workflows/deploy';
+import { environmentAttribute, modelAttribute, stageAttribute } from '../workflows/search-attributes';
+import { describeRelease, waitUntilClosed } from './release-lookup';
+import type { TemporalSettings } from '../temporal/settings';
+import { workflowUiUrl } from '../temporal/ui-link';
+import { UsageError } from '../common/usage-error';
+import type { PreparedRelease } from './release-request';
 
 /**
  * How long --supersede waits for the running release to end. One still before its promotion ends at once; one that
@@ -22,16 +17,11 @@ import type { ReleasePlan } from './plan-release';
  */
 const supersedeTimeoutMs = 5 * 60_000;
 
-function refuse(settings: TemporalSettings, plan: ReleasePlan, runId?: string): UsageError {
+function refuse(settings: TemporalSettings, plan: PreparedRelease, runId?: string): UsageError {
   const link = workflowUiUrl(settings.uiUrl, settings.namespace, plan.workflowId, runId);
   return new UsageError(
     `a release of ${plan.input.modelName} to ${plan.input.environment} is already running: ${plan.workflowId} (${link}); wait for it, or pass --supersede`,
   );
-}
-
-function candidateLabel(plan: ReleasePlan): string {
-  const { candidate } = plan.input;
-  return candidate.kind === 'environment' ? `environment:${candidate.name}` : candidate.kind;
 }
 
 /**
@@ -43,11 +33,12 @@ function candidateLabel(plan: ReleasePlan): string {
 export async function clearRunningRelease(
   client: Client,
   settings: TemporalSettings,
-  plan: ReleasePlan,
+  plan: PreparedRelease,
+  supersede: boolean,
 ): Promise<void> {
   const running = await describeRelease(client, plan.workflowId);
   if (running?.status.name !== 'RUNNING') return;
-  if (!plan.options.supersede) throw refuse(settings, plan, running.runId);
+  if (!supersede) throw refuse(settings, plan, running.runId);
   await client.workflow.getHandle(plan.workflowId, running.runId).cancel();
   if (!(await waitUntilClosed(client, plan.workflowId, supersedeTimeoutMs))) {
     throw new Error(
@@ -60,7 +51,7 @@ export async function clearRunningRelease(
 export async function startRelease(
   client: Client,
   settings: TemporalSettings,
-  plan: ReleasePlan,
+  plan: PreparedRelease,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof deployModel>> {
   try {
     return await client.workflow.start<typeof deployModel>('deployModel', {
@@ -68,10 +59,10 @@ export async function startRelease(
       taskQueue: settings.taskQueue,
       args: [plan.input],
       workflowIdConflictPolicy: 'FAIL',
+      // BasetenCandidate holds the candidate deployment's id only: the release sets it once the push made one.
       typedSearchAttributes: [
         { key: modelAttribute, value: plan.input.modelName },
         { key: environmentAttribute, value: plan.input.environment },
-        { key: candidateAttribute, value: candidateLabel(plan) },
         { key: stageAttribute, value: 'pushing' },
       ],
     });

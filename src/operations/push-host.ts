@@ -1,7 +1,7 @@
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { PushInput, PushResult } from '../../activities/push-types';
-import { connectNative } from '../../temporal/connect';
-import type { TemporalSettings } from '../../temporal/settings';
+import type { PushInput, PushResult } from '../activities/push-types';
+import { connectNative } from '../temporal/connect';
+import type { TemporalSettings } from '../temporal/settings';
 
 export type PushCandidate = (input: PushInput) => Promise<PushResult>;
 

@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure, CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
-import { FailureType } from '../../common/failure-types';
-import type { deployModel } from '../../workflows/deploy';
-import { releaseStages, type DeployResult, type ReleaseProgress } from '../../workflows/types';
-import { queryProgress } from '../progress-query';
+import { FailureType } from '../common/failure-types';
+import type { deployModel } from '../workflows/deploy';
+import { releaseStages, type DeployResult, type ReleaseProgress } from '../workflows/types';
+import { queryProgress } from './progress-query';
 
 /** How often the CLI asks the release for progress while it waits. */
 const pollIntervalMs = 1500;

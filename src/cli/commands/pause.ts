@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { BasetenCd } from '../../client';
+import { readEnv } from '../../config/env';
+import { createOutput } from '../output';
+import { describeWatchState } from '../watch-format';
+import { watcherRefArguments, type WatcherRefOptions } from '../watcher-ref';
+
+interface PauseOptions extends WatcherRefOptions {
+  reason?: string;
+  by?: string;
+}
+
+/** `pause` and `resume`: the watcher keeps observing, but reverts automatically only when not paused. */
+export function registerPauseResume(program: Command): void {
+  const pause = program
+    .command('pause')
+    .description(
+      'pause the production watcher: no automatic revert until resumed; observations go on (a Temporal Update)',
+    );
+  watcherRefArguments(pause)
+    .requiredOption('--reason <text>', 'why, shown in the watcher state')
+    .option('--by <name>', 'who pauses (default: $USER)')
+    .action(async (ref: string, options: PauseOptions) =>
+      run(ref, options, (watcher) =>
+        watcher.pause({ reason: options.reason ?? '', by: options.by ?? readEnv('USER') }),
+      ),
+    );
+  const resume = program
+    .command('resume')
+    .description(
+      'resume the production watcher: automatic reverts again; a bad run seen while paused is acted on at once',
+    );
+  watcherRefArguments(resume)
+    .option('--by <name>', 'who resumes (default: $USER)')
+    .action(async (ref: string, options: PauseOptions) =>
+      run(ref, options, (watcher) => watcher.resume({ by: options.by ?? readEnv('USER') })),
+    );
+}
+
+async function run(
+  ref: string,
+  options: WatcherRefOptions,
+  act: (watcher: ReturnType<BasetenCd['watcher']>) => ReturnType<ReturnType<BasetenCd['watcher']>['pause']>,
+): Promise<void> {
+  const out = createOutput(options.json ?? false);
+  const cd = await BasetenCd.connect();
+  try {
+    const watcher = cd.watcher(ref, options.environment);
+    const state = await act(watcher);
+    out.line(`${watcher.workflowId}: ${state.mode === 'paused' ? 'paused' : 'resumed'}`);
+    for (const line of describeWatchState(state)) out.line(`  ${line}`);
+    out.result({ workflowId: watcher.workflowId, state });
+  } finally {
+    await cd.close();
+  }
+}
