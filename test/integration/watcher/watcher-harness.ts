@@ -22,6 +22,50 @@ export function answeringTruss(modelName: string, answer: string): string {
   return writeTruss({ modelName, modelPy: answeringModel(answer) });
 }
 
+/**
+ * A Truss like answeringTruss whose model fails (500) the probe's input `{"probe": true}` once `brokenFlag` exists:
+ * it passes its release's validation, and breaks when the test says so.
+ */
+export function probeFailingTruss(modelName: string, answer: string, brokenFlag: string): string {
+  const modelPy = `import os
+
+
+class Model:
+    def __init__(self, **kwargs):
+        pass
+
+    def load(self):
+        pass
+
+    def predict(self, model_input):
+        if isinstance(model_input, dict) and model_input.get("probe") and os.path.exists(${JSON.stringify(brokenFlag)}):
+            raise RuntimeError("the probe's feature is broken")
+        return {"from": ${JSON.stringify(answer)}}
+`;
+  return writeTruss({ modelName, modelPy });
+}
+
+/** Real traffic to the environment's endpoint, one request every `everyMs` until stopped (the answers are ignored). */
+export function sendTraffic(h: ReleaseHarness, modelId: string, everyMs = 40): { stop(): Promise<number> } {
+  let stopped = false;
+  let sent = 0;
+  const url = `${h.emu.emulator.inferenceUrl.replace('{model_id}', modelId)}/production/predict`;
+  const loop = (async () => {
+    while (!stopped) {
+      await h.emu.call('POST', url, { text: 'real traffic' }).catch(() => undefined);
+      sent += 1;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return sent;
+    },
+  };
+}
+
 /** Releases `answer` as the model's next version, through the real workflow; returns its result. */
 export async function release(
   h: ReleaseHarness,
