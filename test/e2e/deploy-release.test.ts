@@ -84,9 +84,22 @@ describe('baseten-cd deploy (end to end)', () => {
       result: { status: 'promoted', productionDeploymentId: firstCandidate },
     });
     expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout)).toEqual([
-      expect.objectContaining({ workflowId: `release-${model}-production`, execution: 'COMPLETED', model }),
-    ]);
+    // The release, and the production watcher it started on its candidate.
+    expect(JSON.parse(list.stdout)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'release', workflowId: `release-${model}-production`, execution: 'COMPLETED' }),
+        expect.objectContaining({
+          kind: 'watcher',
+          workflowId: `watch-${model}-production`,
+          execution: 'RUNNING',
+          deployment: firstCandidate,
+        }),
+      ]),
+    );
+    expect(JSON.parse(status.stdout).watcher).toMatchObject({
+      workflowId: `watch-${model}-production`,
+      state: { stage: 'watching', watchedDeploymentId: firstCandidate },
+    });
   }, 120_000);
 
   it('rejects a candidate that fails validation and leaves production alone (exit 3)', async () => {
