@@ -54,7 +54,7 @@ void main();
       cwd: project,
       env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress() },
     });
-    expect(JSON.parse(stdout)).toEqual({
+    expect(JSON.parse(stdout) as unknown).toEqual({
       listed: true,
       watcher: null,
       ui: expect.stringMatching(/\/namespaces\/default\/workflows\/release-x-production$/),

@@ -96,7 +96,7 @@ describe('baseten-cd deploy (end to end)', () => {
         }),
       ]),
     );
-    expect(JSON.parse(status.stdout).watcher).toMatchObject({
+    expect((JSON.parse(status.stdout) as { watcher?: unknown }).watcher).toMatchObject({
       workflowId: `watch-${model}-production`,
       state: { stage: 'watching', watchedDeploymentId: firstCandidate },
     });

@@ -58,7 +58,7 @@ describe('the production watcher reverts production when it turns bad', () => {
   }, 180_000);
 
   it('FAILED: reverts to the previous deployment', async () => {
-    const { model, modelId, v1, v2 } = await twoVersions('failed');
+    const { model, modelId, v2 } = await twoVersions('failed');
     await h.emu.control.fail(v2, 'the node went away');
     const state = await reverted(model);
     expect(state.incidents.at(-1)?.reason).toContain('status FAILED');
