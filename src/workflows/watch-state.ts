@@ -142,6 +142,11 @@ export class Watch {
     if (news.reason === 'recovered') {
       const last = this.state.incidents.at(-1);
       if (last?.outcome === 'suppressed-while-paused') last.outcome = 'recovered-while-paused';
+      // Production healed by itself after a revert that could not be made: back to watching it.
+      if (this.state.stage === 'revert-failed') {
+        this.state.failure = undefined;
+        this.enter('watching', `${this.watched} recovered`);
+      }
       return undefined;
     }
     if (news.reason !== 'unhealthy') return undefined;

@@ -219,6 +219,28 @@ describe('the production watcher', () => {
     expect(fleet.callsOf('promoteCandidate')).toEqual([]);
   });
 
+  it('says loudly when there is nothing to revert to, and goes back to watching once production recovers', async () => {
+    const fleet = new FakeFleet();
+    fleet.observations.push(unhealthy(Date.now()));
+    await withWatcher(
+      fleet,
+      async (h) => {
+        const failed = await stateWhen(h, 'revert-failed', (s) => s.stage === 'revert-failed');
+        expect(failed.failure).toBe('there is no previous deployment to revert to (roll back to one by name)');
+        expect(fleet.calls).toContain('notify revert-failed');
+        // From now on it only reports: production heals by itself.
+        fleet.observations.push({ reason: 'recovered', consecutiveBad: 0, badRunReported: false });
+        await parked(h);
+        await env.sleep('31 minutes');
+        const healed = await stateWhen(h, 'back to watching', (s) => s.stage === 'watching');
+        expect(healed.failure).toBeUndefined();
+      },
+      { fallbackDeploymentId: undefined },
+    );
+    expect(fleet.callsOf('promoteCandidate')).toEqual([]);
+    expect(fleet.calls).toContain('observeProduction new paused');
+  });
+
   it('retries a failing revert until its deadline, then says so loudly', async () => {
     const fleet = new FakeFleet();
     fleet.activities.prepareForTraffic = async () => {
