@@ -12,17 +12,10 @@ import { UsageError } from './common/usage-error';
 import { startPushWorker, type PushWorker } from './operations/push-host';
 import { queryProgress } from './operations/progress-query';
 import { followRelease, resultFromWorkflowError } from './operations/release-follow';
-import { describeRelease } from './operations/release-lookup';
+import { describeWorkflow } from './operations/workflow-lookup';
 import { prepareRelease, type PreparedRelease, type ReleaseRequest } from './operations/release-request';
 import { clearRunningRelease, startRelease } from './operations/release-start';
-import {
-  describeWatcher,
-  pauseWatcher,
-  resumeWatcher,
-  rollbackWatcher,
-  runningWatcher,
-  watcherState,
-} from './operations/watchers';
+import { pauseWatcher, resumeWatcher, rollbackWatcher, runningWatcher, watcherState } from './operations/watchers';
 import { resolveReleaseRef, resolveWatcherRef } from './operations/workflow-refs';
 import { listQuery, workflowRow, type ListFilter, type WorkflowRow } from './operations/workflow-rows';
 import { connectClient } from './temporal/connect';
@@ -163,12 +156,12 @@ export class BasetenCd {
     const workflowId = resolveReleaseRef(ref, environment);
     const client = this.temporal;
     const current = async () => {
-      const description = await describeRelease(client, workflowId);
+      const description = await describeWorkflow(client, workflowId);
       if (!description) throw new UsageError(`no release ${workflowId} (see \`baseten-cd list\`)`);
       return client.workflow.getHandle<typeof deployModel>(workflowId, description.runId);
     };
     const decide = async (verb: 'approve' | 'reject', request: ApprovalRequest): Promise<ApprovalDecision> => {
-      const description = await describeRelease(client, workflowId);
+      const description = await describeWorkflow(client, workflowId);
       if (!description) throw new UsageError(`no release ${workflowId} (see \`baseten-cd list\`)`);
       if (description.status.name !== 'RUNNING') {
         throw new UsageError(`${workflowId} is not running (${description.status.name}): nothing to ${verb}`);
@@ -178,7 +171,7 @@ export class BasetenCd {
     };
     return {
       workflowId,
-      describe: () => describeRelease(client, workflowId),
+      describe: () => describeWorkflow(client, workflowId),
       progress: async () => queryProgress(await current()),
       result: async () => (await current()).result().catch((err: unknown) => resultFromWorkflowError(err)),
       approve: (request = {}) => decide('approve', request),
@@ -191,7 +184,7 @@ export class BasetenCd {
     const client = this.temporal;
     return {
       workflowId,
-      describe: () => describeWatcher(client, workflowId),
+      describe: () => describeWorkflow(client, workflowId),
       state: async () => watcherState(await runningWatcher(client, workflowId)),
       rollback: async (request) => rollbackWatcher(await runningWatcher(client, workflowId), request),
       pause: async (request) => pauseWatcher(await runningWatcher(client, workflowId), request),

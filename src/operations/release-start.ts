@@ -5,7 +5,7 @@ import {
 } from '@temporalio/client';
 import type { deployModel } from '../workflows/deploy';
 import { environmentAttribute, modelAttribute, stageAttribute } from '../workflows/search-attributes';
-import { describeRelease, waitUntilClosed } from './release-lookup';
+import { describeWorkflow, waitUntilClosed } from './workflow-lookup';
 import type { TemporalSettings } from '../temporal/settings';
 import { workflowUiUrl } from '../temporal/ui-link';
 import { UsageError } from '../common/usage-error';
@@ -36,7 +36,7 @@ export async function clearRunningRelease(
   plan: PreparedRelease,
   supersede: boolean,
 ): Promise<void> {
-  const running = await describeRelease(client, plan.workflowId);
+  const running = await describeWorkflow(client, plan.workflowId);
   if (running?.status.name !== 'RUNNING') return;
   if (!supersede) throw refuse(settings, plan, running.runId);
   await client.workflow.getHandle(plan.workflowId, running.runId).cancel();

@@ -1,11 +1,6 @@
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowExecutionDescription,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { UsageError } from '../common/usage-error';
+import { describeWorkflow } from './workflow-lookup';
 import { pauseUpdate, resumeUpdate, rollbackUpdate, stateQuery } from '../workflows/messages';
 import type { watchProduction } from '../workflows/watch';
 import type { PauseRequest, ResumeRequest, RollbackRequest, WatchState } from '../workflows/watch-types';
@@ -15,22 +10,9 @@ const queryTimeoutMs = 5000;
 
 export type WatcherHandle = WorkflowHandle<typeof watchProduction>;
 
-/** The watcher's current run, or undefined when no watcher with that id was ever started. */
-export async function describeWatcher(
-  client: Client,
-  workflowId: string,
-): Promise<WorkflowExecutionDescription | undefined> {
-  try {
-    return await client.workflow.getHandle(workflowId).describe();
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  }
-}
-
 /** The handle of the watcher's running run; a usage error naming it when none runs. */
 export async function runningWatcher(client: Client, workflowId: string): Promise<WatcherHandle> {
-  const description = await describeWatcher(client, workflowId);
+  const description = await describeWorkflow(client, workflowId);
   if (!description) throw new UsageError(`no watcher ${workflowId} (see \`baseten-cd list --watchers\`)`);
   if (description.status.name !== 'RUNNING') {
     throw new UsageError(`the watcher ${workflowId} is not running (${description.status.name})`);

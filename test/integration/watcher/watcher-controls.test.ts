@@ -7,7 +7,7 @@ import type { watchProduction } from '../../../src/workflows/watch';
 import { startReleaseHarness, type ReleaseHarness } from '../release/release-harness';
 import { temporalAddress, uniqueId } from '../../support/temporal';
 import { waitFor } from '../../support/wait-for';
-import { productionAnswer, release, watcherWhen } from './watcher-harness';
+import { productionAnswer, release, twoVersions, watcherWhen } from './watcher-harness';
 
 const run = promisify(execFile);
 
@@ -22,25 +22,8 @@ describe('operating the production watcher', () => {
     await h?.close();
   });
 
-  async function twoVersions(prefix: string) {
-    const model = uniqueId(prefix);
-    const v1 = await release(h, model, 'v1');
-    const v2 = await release(h, model, 'v2');
-    const ids = {
-      model,
-      modelId: v2.modelId ?? '',
-      v1: v1.candidateDeploymentId ?? '',
-      v2: v2.candidateDeploymentId ?? '',
-    };
-    await watcherWhen(h.temporal.client, model, 'the watcher on v2', (s) => s.watchedDeploymentId === ids.v2);
-    const watcher = h.temporal.client.workflow.getHandle<typeof watchProduction>(
-      watcherWorkflowId(model, 'production'),
-    );
-    return { ...ids, watcher };
-  }
-
   it('does not revert while paused, goes on observing, and reverts once resumed', async () => {
-    const { model, modelId, v1, v2, watcher } = await twoVersions('paused');
+    const { model, modelId, v1, v2, watcher } = await twoVersions(h, 'paused');
     const paused = await watcher.executeUpdate(pauseUpdate, { args: [{ reason: 'load test', by: 'ana' }] });
     expect(paused).toMatchObject({ stage: 'paused', mode: 'paused' });
     await h.emu.control.makeUnhealthy(v2);
@@ -81,7 +64,7 @@ describe('operating the production watcher', () => {
   }, 180_000);
 
   it('takes a plain rollback signal from the temporal CLI, and records a bad one without stopping', async () => {
-    const { model, modelId, v1, watcher } = await twoVersions('signal');
+    const { model, modelId, v1, watcher } = await twoVersions(h, 'signal');
     const signal = (input: string) =>
       run(temporalCliPath(), [
         'workflow',
@@ -117,7 +100,7 @@ describe('operating the production watcher', () => {
   }, 180_000);
 
   it('a newer release supersedes the watcher, and exactly one watcher runs afterwards', async () => {
-    const { model, v2, watcher } = await twoVersions('supersede');
+    const { model, v2, watcher } = await twoVersions(h, 'supersede');
     const oldRun = (await watcher.describe()).runId;
     const v3 = await release(h, model, 'v3');
     expect(v3).toMatchObject({ status: 'promoted', watcherId: watcher.workflowId });
@@ -144,7 +127,7 @@ describe('operating the production watcher', () => {
   }, 180_000);
 
   it('stops without reverting when production is changed outside baseten-cd', async () => {
-    const { modelId, v1, v2, watcher } = await twoVersions('outside');
+    const { modelId, v1, v2, watcher } = await twoVersions(h, 'outside');
     await h.emu.call('POST', `/v1/models/${modelId}/deployments/${v1}/promote`, {});
     const ended = await watcher.result();
     expect(ended).toMatchObject({ endedBecause: 'production-changed', by: v1, watchedDeploymentId: v2 });

@@ -4,6 +4,8 @@ import { stateQuery } from '../../../src/workflows/messages';
 import type { DeployInput, DeployResult, WatchOptions } from '../../../src/workflows/types';
 import type { WatchState } from '../../../src/workflows/watch-types';
 import { watcherWorkflowId } from '../../../src/common/workflow-ids';
+import type { watchProduction } from '../../../src/workflows/watch';
+import { uniqueId } from '../../support/temporal';
 import { answeringModel, writeTruss } from '../../support/trusses';
 import { waitFor } from '../../support/wait-for';
 import type { ReleaseHarness } from '../release/release-harness';
@@ -113,4 +115,23 @@ export async function productionAnswer(h: ReleaseHarness, modelId: string): Prom
     },
   );
   return answer.body;
+}
+
+/** Two releases of a new model: v2 is production and watched, falling back to v1. */
+export async function twoVersions(h: ReleaseHarness, prefix: string, overrides: Partial<DeployInput> = {}) {
+  const model = uniqueId(prefix);
+  const v1 = await release(h, model, 'v1', overrides);
+  const v2 = await release(h, model, 'v2', overrides);
+  const ids = {
+    model,
+    modelId: v2.modelId ?? '',
+    v1: v1.candidateDeploymentId ?? '',
+    v2: v2.candidateDeploymentId ?? '',
+  };
+  if (v2.status !== 'promoted' || v2.previousProductionDeploymentId !== ids.v1) {
+    throw new Error(`the second release did not promote over the first: ${JSON.stringify(v2)}`);
+  }
+  await watcherWhen(h.temporal.client, model, 'the watcher on v2', (s) => s.watchedDeploymentId === ids.v2);
+  const watcher = h.temporal.client.workflow.getHandle<typeof watchProduction>(watcherWorkflowId(model, 'production'));
+  return { ...ids, watcher };
 }

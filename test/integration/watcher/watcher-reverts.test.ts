@@ -4,7 +4,15 @@ import { validationSpecSchema } from '../../../src/validation/schema';
 import { startReleaseHarness, type ReleaseHarness } from '../release/release-harness';
 import { tempDir } from '../../support/temp-dirs';
 import { uniqueId } from '../../support/temporal';
-import { fastWatch, probeFailingTruss, productionAnswer, release, sendTraffic, watcherWhen } from './watcher-harness';
+import {
+  fastWatch,
+  probeFailingTruss,
+  productionAnswer,
+  release,
+  sendTraffic,
+  twoVersions,
+  watcherWhen,
+} from './watcher-harness';
 
 // Each way production turns bad, on the emulator with real model processes and real traffic: the watcher decides
 // from what it observes (status, the metrics endpoint, the probe) and reverts onto capacity.
@@ -17,28 +25,12 @@ describe('the production watcher reverts production when it turns bad', () => {
     await h?.close();
   });
 
-  /** Two releases of a model: v2 is production and watched, falling back to v1. */
-  async function twoVersions(prefix: string, overrides: Parameters<typeof release>[3] = {}) {
-    const model = uniqueId(prefix);
-    const v1 = await release(h, model, 'v1', overrides);
-    const v2 = await release(h, model, 'v2', overrides);
-    expect(v2).toMatchObject({ status: 'promoted', previousProductionDeploymentId: v1.candidateDeploymentId });
-    const ids = {
-      model,
-      modelId: v2.modelId ?? '',
-      v1: v1.candidateDeploymentId ?? '',
-      v2: v2.candidateDeploymentId ?? '',
-    };
-    await watcherWhen(h.temporal.client, model, 'the watcher on v2', (s) => s.watchedDeploymentId === ids.v2);
-    return ids;
-  }
-
   async function reverted(model: string) {
     return watcherWhen(h.temporal.client, model, 'the revert', (s) => s.incidents.at(-1)?.outcome === 'reverted');
   }
 
   it('UNHEALTHY: reverts to the previous deployment, woken from zero first', async () => {
-    const { model, modelId, v1, v2 } = await twoVersions('unhealthy');
+    const { model, modelId, v1, v2 } = await twoVersions(h, 'unhealthy');
     // The promotion scaled the previous deployment to zero (Baseten's default cleanup).
     await h.emu.waitForStatus(modelId, v1, 'SCALED_TO_ZERO');
     await h.emu.control.makeUnhealthy(v2);
@@ -58,7 +50,7 @@ describe('the production watcher reverts production when it turns bad', () => {
   }, 180_000);
 
   it('FAILED: reverts to the previous deployment', async () => {
-    const { model, modelId, v2 } = await twoVersions('failed');
+    const { model, modelId, v2 } = await twoVersions(h, 'failed');
     await h.emu.control.fail(v2, 'the node went away');
     const state = await reverted(model);
     expect(state.incidents.at(-1)?.reason).toContain('status FAILED');
@@ -90,7 +82,7 @@ describe('the production watcher reverts production when it turns bad', () => {
   }, 180_000);
 
   it('an error rate of real traffic over the limit: decided from the metrics endpoint', async () => {
-    const { model, modelId, v2 } = await twoVersions('errors');
+    const { model, modelId, v2 } = await twoVersions(h, 'errors');
     const traffic = sendTraffic(h, modelId);
     try {
       // A fifth of requests fail: too few for the emulator to call the deployment UNHEALTHY, too many for us.
@@ -106,7 +98,7 @@ describe('the production watcher reverts production when it turns bad', () => {
   }, 180_000);
 
   it('a p95 over maxP95: decided from the metrics endpoint', async () => {
-    const { model, modelId, v2 } = await twoVersions('slow', { watch: { ...fastWatch, maxP95Ms: 200 } });
+    const { model, modelId, v2 } = await twoVersions(h, 'slow', { watch: { ...fastWatch, maxP95Ms: 200 } });
     const traffic = sendTraffic(h, modelId);
     try {
       await h.emu.control.setPredictionFaults(v2, { latencyMs: 400 });

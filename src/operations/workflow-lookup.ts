@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 
-/** The release's current run, or undefined when no release with that id was ever started. */
-export async function describeRelease(
+/** A workflow's current run (a release's, a watcher's), or undefined when none with that id was ever started. */
+export async function describeWorkflow(
   client: Client,
   workflowId: string,
 ): Promise<WorkflowExecutionDescription | undefined> {
@@ -17,7 +17,7 @@ export async function describeRelease(
 export async function waitUntilClosed(client: Client, workflowId: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const description = await describeRelease(client, workflowId);
+    const description = await describeWorkflow(client, workflowId);
     if (description?.status.name !== 'RUNNING') return true;
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 500));
