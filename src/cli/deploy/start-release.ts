@@ -10,6 +10,7 @@ import {
   modelAttribute,
   stageAttribute,
 } from '../../workflows/search-attributes';
+import { releaseMetadata } from '../../workflows/release-text';
 import { describeRelease, waitUntilClosed } from '../release-handle';
 import type { TemporalSettings } from '../../temporal/settings';
 import { workflowUiUrl } from '../../temporal/ui-link';
@@ -68,6 +69,7 @@ export async function startRelease(
       taskQueue: settings.taskQueue,
       args: [plan.input],
       workflowIdConflictPolicy: 'FAIL',
+      ...releaseMetadata(plan.input, settings.namespace),
       typedSearchAttributes: [
         { key: modelAttribute, value: plan.input.modelName },
         { key: environmentAttribute, value: plan.input.environment },
