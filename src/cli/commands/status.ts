@@ -5,6 +5,7 @@ import type { DeployResult, ReleaseProgress } from '../../workflows/types';
 import { resultFromWorkflowError } from '../deploy/follow';
 import { describeProgress } from '../deploy/progress-format';
 import { summariseOutcome, releaseOutcome } from '../deploy/release-outcome';
+import { openPage } from '../open-url';
 import { createOutput } from '../output';
 import { queryProgress } from '../progress-query';
 import { releaseRefArguments, withNamedRelease, type ReleaseRefOptions } from '../named-release';
@@ -12,6 +13,7 @@ import { releaseRow, type ReleaseRow } from '../release-row';
 
 interface StatusOptions extends ReleaseRefOptions {
   json?: boolean;
+  open?: boolean;
 }
 
 /** What `status --json` prints: the release's row plus, while it runs, its progress, and once closed, its result. */
@@ -38,6 +40,7 @@ export function registerStatus(program: Command): void {
     .description('show a release: stage, candidate, production, validation numbers, and its UI link');
   releaseRefArguments(command)
     .option('--json', 'print one JSON object')
+    .option('--open', "open the release's page in the Temporal UI (prints the link when there is no browser)")
     .action(async (ref: string, options: StatusOptions) => {
       const out = createOutput(options.json ?? false);
       await withNamedRelease(ref, options, async ({ client, settings, workflowId, description }) => {
@@ -51,6 +54,7 @@ export function registerStatus(program: Command): void {
         if (view.progress) out.line(`  ${describeProgress(view.progress)}`);
         if (view.result) out.line(`  ${summariseOutcome(releaseOutcome(view.result, view))}`);
         out.line(`  ${view.uiUrl}`);
+        if (options.open) await openPage(view.uiUrl, out);
         out.result(view);
       });
     });
