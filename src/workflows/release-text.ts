@@ -57,18 +57,20 @@ export function releaseStaticDetails(input: DeployInput, namespace: string): str
     ...(labels.length > 0 ? [`Labels: ${labels.map(code).join(', ')}`] : []),
     '',
     '**Budgets** (the validation file)',
-    textTable(['check', 'budget'], budgetRows(input)),
+    '',
+    ...budgetRows(input).map(([name, value]) => `- ${name}: ${value}`),
     '',
     '**Links**',
+    '',
     `- ${workflowLink(namespace, watcherWorkflowId(input.modelName, input.environment), `The production watcher of ${input.modelName} (${input.environment})`)}`,
     `- ${listLink(namespace, modelQuery(input.modelName), `Every release and watcher of ${input.modelName}`)}`,
   ].join('\n');
 }
 
 /** The validation file's budgets and the watcher's settings, one row each. */
-function budgetRows(input: DeployInput): string[][] {
+function budgetRows(input: DeployInput): Array<[string, string]> {
   const spec = input.validation;
-  const rows: string[][] = [
+  const rows: Array<[string, string]> = [
     ['warm-up', `${spec.warmup.requests} request(s), first answer within ${duration(spec.warmup.timeout)}`],
     [`cases (${spec.cases.length})`, spec.cases.map((c) => c.name).join('; ')],
   ];
@@ -77,11 +79,11 @@ function budgetRows(input: DeployInput): string[][] {
     const { percentile, maxLatencyRatio } = spec.compareWithProduction;
     rows.push([`${percentile} vs production`, `at most ${maxLatencyRatio} × production's`]);
   }
-  rows.push(...watchSettingsRows(watchSettings(input)).map(([k, v]) => [`watch: ${k}`, v]));
+  rows.push(...watchSettingsRows(watchSettings(input)).map(([k, v]): [string, string] => [`watch: ${k}`, v]));
   return rows;
 }
 
-function latencyBudgetRows(spec: ValidationSpec): string[][] {
+function latencyBudgetRows(spec: ValidationSpec): Array<[string, string]> {
   const latency = spec.latency;
   if (!latency) return [['latency', 'not sampled (no `latency` section)']];
   return [
@@ -165,14 +167,7 @@ export function releaseDetails(
   ];
   if (progress.validation) parts.push('', ...validationSection(progress.validation));
   if (log.length > 0) {
-    parts.push(
-      '',
-      '**What happened**',
-      textTable(
-        ['time', 'step'],
-        log.map((l) => [clock(l.at, true), l.text]),
-      ),
-    );
+    parts.push('', '**What happened** (UTC)', '', ...log.map((l) => `- ${code(clock(l.at, true))} ${l.text}`));
   }
   return parts.join('\n');
 }
@@ -204,44 +199,39 @@ function factLines(progress: ReleaseProgress, input: DeployInput, namespace: str
   return facts;
 }
 
-/** The validation table: each case, then latency against the budget, then the comparison with production. */
+/**
+ * The validation table: each case, then latency against the budget, then the comparison with production; the
+ * failed checks in words below it. Short columns, so it fits half the width of the UI's metadata tab.
+ */
 export function validationSection(report: ValidationReport): string[] {
   const rows = report.cases.map((c) => [
-    `case: ${c.name}`,
-    `${c.status ?? 'no answer'}, ${duration(c.latencyMs)}`,
-    c.failures.length > 0 ? c.failures.join('; ') : 'as expected',
     verdict(c.passed),
+    c.name,
+    `${c.status ?? 'no answer'} in ${duration(c.latencyMs)}`,
+    c.passed ? 'as expected' : `${c.failures.length} check(s) failed`,
   ]);
   const latency = report.latency;
   if (latency) {
+    const { p50Ms, p95Ms, budget } = latency;
     rows.push(
+      [verdict(within(p50Ms, budget.p50Ms)), 'p50', duration(p50Ms), limit(budget.p50Ms)],
+      [verdict(within(p95Ms, budget.p95Ms)), 'p95', duration(p95Ms), limit(budget.p95Ms)],
       [
-        'p50',
-        duration(latency.p50Ms),
-        budget(latency.budget.p50Ms),
-        verdict(within(latency.p50Ms, latency.budget.p50Ms)),
-      ],
-      [
-        'p95',
-        duration(latency.p95Ms),
-        budget(latency.budget.p95Ms),
-        verdict(within(latency.p95Ms, latency.budget.p95Ms)),
-      ],
-      [
+        verdict(latency.errorRate <= budget.maxErrorRate),
         'error rate',
         `${percent(latency.errorRate)} (${latency.errors}/${latency.samples})`,
-        `at most ${percent(latency.budget.maxErrorRate)}`,
-        verdict(latency.errorRate <= latency.budget.maxErrorRate),
+        `≤ ${percent(budget.maxErrorRate)}`,
       ],
     );
   }
   const comparison = report.comparison;
   if (comparison) {
+    const ratio = comparison.ratio === undefined ? '–' : `${+comparison.ratio.toFixed(2)} ×`;
     rows.push([
+      comparison.skipped ? 'skip' : verdict(comparison.passed),
       `${comparison.percentile} vs production`,
-      comparison.skipped ? 'skipped' : comparison.ratio === undefined ? '–' : `${+comparison.ratio.toFixed(2)} ×`,
-      comparison.skipped ?? `at most ${comparison.maxLatencyRatio} ×`,
-      verdict(comparison.passed),
+      comparison.skipped ? 'skipped' : ratio,
+      `≤ ${comparison.maxLatencyRatio} ×`,
     ]);
   }
   const warm = report.warmup.woke ? ', woken from zero' : '';
@@ -249,15 +239,19 @@ export function validationSection(report: ValidationReport): string[] {
     `**Validation: ${report.passed ? 'passed' : 'FAILED'}** in ${duration(report.durationMs)}` +
     ` (warm-up: ${report.warmup.attempts} attempt(s)${warm}` +
     `${latency ? `; ${latency.samples} samples at concurrency ${latency.concurrency}` : ''})`;
-  return [heading, textTable(['check', 'measured', 'expected', 'verdict'], rows)];
+  const section = [heading, '', textTable(['verdict', 'check', 'measured', 'budget'], rows)];
+  const skipped = comparison?.skipped ? [`comparison skipped: ${comparison.skipped}`] : [];
+  const failed = [...report.reasons, ...skipped];
+  if (failed.length > 0) section.push('', ...failed.map((reason) => `- ${line(reason, 300)}`));
+  return section;
 }
 
 function verdict(passed: boolean): string {
   return passed ? 'pass' : 'FAIL';
 }
 
-function budget(ms: number | undefined): string {
-  return ms === undefined ? 'not judged' : `at most ${duration(ms)}`;
+function limit(ms: number | undefined): string {
+  return ms === undefined ? 'not judged' : `≤ ${duration(ms)}`;
 }
 
 function within(measured: number | undefined, limit: number | undefined): boolean {

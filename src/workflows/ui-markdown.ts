@@ -44,7 +44,7 @@ export function code(text: string): string {
  * `temporal workflow describe` and in a terminal.
  */
 export function textTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const all = [headers, ...rows].map((row) => row.map((cell) => line(cell, 80).replace(/`/g, "'")));
+  const all = [headers, ...rows].map((row) => row.map((cell) => line(cell, 32).replace(/`/g, "'")));
   const widths = headers.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
   const text = all.map((row) =>
     row

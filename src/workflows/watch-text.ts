@@ -19,16 +19,16 @@ export function watcherSummary(
 /** The static details: how the watcher judges production, how to roll back from the UI, and the links. */
 export function watcherStaticDetails(input: WatchInput, namespace: string): string {
   return [
-    `**Guards ${input.modelName} in ${input.environment}** and reverts it to the deployment that served before when it`,
-    'turns bad (or when someone asks). Pause and resume switch the automatic revert off and on.',
+    `**Guards ${input.modelName} in ${input.environment}** and reverts it to the deployment that served before when it turns bad, or when someone asks. Pause and resume switch the automatic revert off and on.`,
     '',
     '**How it judges production**',
-    textTable(['setting', 'value'], watchSettingsRows(input.settings)),
     '',
-    `**Roll back from this page**: *More Actions → Send a Signal*, signal name ${code(MessageName.rollback)}, input`,
-    '`{"reason": "why", "to": "<deployment id>"}` (`to` is optional: by default the deployment that served before).',
+    ...watchSettingsRows(input.settings).map(([name, value]) => `- ${name}: ${value}`),
+    '',
+    `**Roll back from this page**: *More Actions → Send a Signal*, signal ${code(MessageName.rollback)}, data \`{"reason": "why", "to": "<deployment id>"}\` (\`to\` is optional: the deployment that served before by default).`,
     '',
     '**Links**',
+    '',
     ...(input.releaseId
       ? [`- ${workflowLink(namespace, input.releaseId, `The release that started it (${input.releaseId})`)}`]
       : []),
@@ -84,7 +84,7 @@ export function watcherDetails(state: WatchState, namespace: string): string {
   parts.push('', ...observationSection(state));
   parts.push('', ...incidentSection(state.incidents));
   if (state.rejectedSignals.length > 0) {
-    parts.push('', '**Ignored rollback signals**');
+    parts.push('', '**Ignored rollback signals**', '');
     parts.push(...state.rejectedSignals.map((s) => `- ${clock(s.at)}: ${s.problem}`));
   }
   parts.push(
@@ -95,25 +95,29 @@ export function watcherDetails(state: WatchState, namespace: string): string {
 }
 
 function observationSection(state: WatchState): string[] {
-  const header = `**Last observations** (${state.consecutiveBad} bad in a row; reverts after ${state.settings.unhealthyAfter})`;
-  if (state.lastObservations.length === 0) return [header, 'none yet'];
-  const rows = [...state.lastObservations].reverse().map(observationRow);
-  return [header, textTable(['time', 'status', 'serving', 'requests', '5xx', 'p95', 'probe', 'verdict'], rows)];
+  const header = `**Last observations** (${state.consecutiveBad} bad in a row now; reverts after ${state.settings.unhealthyAfter})`;
+  if (state.lastObservations.length === 0) return [header, '', 'none reported yet (a slice reports only news)'];
+  const newestFirst = [...state.lastObservations].reverse();
+  const table = textTable(
+    ['time', 'status', 'requests', '5xx', 'p95', 'probe', 'verdict'],
+    newestFirst.map(observationRow),
+  );
+  const bad = newestFirst.find((o) => o.bad);
+  return [header, '', table, ...(bad ? ['', `Bad at ${clock(bad.at, true)}: ${bad.reasons.join('; ')}`] : [])];
 }
 
 function observationRow(o: Observation): string[] {
   const probe = o.probe
-    ? `${o.probe.ok ? 'ok' : 'failed'}${o.probe.status !== undefined ? ` ${o.probe.status}` : ''}${o.probe.latencyMs !== undefined ? ` ${duration(o.probe.latencyMs)}` : ''}`
+    ? `${o.probe.ok ? 'ok' : 'failed'}${o.probe.latencyMs !== undefined ? ` ${duration(o.probe.latencyMs)}` : ''}`
     : '–';
   return [
     clock(o.at, true),
     o.status ?? '–',
-    o.servingDeploymentId === null ? 'none' : (o.servingDeploymentId ?? '–'),
     o.requests === undefined ? '–' : String(o.requests),
     percent(o.errorRate),
     duration(o.p95Ms),
     probe,
-    o.bad ? `BAD: ${o.reasons.join('; ')}` : 'good',
+    o.bad ? 'BAD' : 'good',
   ];
 }
 
@@ -127,7 +131,7 @@ const outcomes: Record<Incident['outcome'], string> = {
 
 function incidentSection(incidents: readonly Incident[]): string[] {
   if (incidents.length === 0) return ['**Incidents**: none'];
-  return ['**Incidents** (newest first)', ...[...incidents].reverse().map(incidentLine)];
+  return ['**Incidents** (newest first)', '', ...[...incidents].reverse().map(incidentLine)];
 }
 
 /** `#1 manual rollback at …: dep_new → dep_old, reverted at … (in 12 s). Reason: …` */

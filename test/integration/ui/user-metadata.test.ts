@@ -66,7 +66,7 @@ describe('what the Temporal UI shows of a release and its watcher (through the A
       /^release text-transform-\w+ → production: published candidate, commit 3f9c2e1$/,
     );
     const releaseStatic = (await releaseDescription.staticDetails()) ?? '';
-    expect(releaseStatic).toMatch(/p95\s+at most 2 s/);
+    expect(releaseStatic).toContain('- p95: at most 2 s');
     expect(releaseStatic).toContain(`[The production watcher of ${input.modelName} (production)](/namespaces/`);
     const watcherDescription = await watcher.describe();
     expect(await watcherDescription.staticSummary()).toBe(
@@ -77,21 +77,20 @@ describe('what the Temporal UI shows of a release and its watcher (through the A
         fallbackDeploymentId: previousId,
       }),
     );
-    expect(await watcherDescription.staticDetails()).toContain('signal name `rollback`');
+    expect(await watcherDescription.staticDetails()).toContain('signal `rollback`');
 
     // Current details: the release's validation table and story; the watcher's observations and incident.
     const releaseNow = await currentDetails(release);
     expect(releaseNow).toMatch(/^### Promoted · /);
     expect(releaseNow).toMatch(/\*\*Validation: passed\*\*/);
-    expect(releaseNow).toMatch(
-      /case: normalises whitespace and upper-cases\s+200, \d+(\.\d+)? ms\s+as expected\s+pass/,
-    );
-    expect(releaseNow).toMatch(/p95\s+\S+ m?s\s+at most 2 s\s+pass/);
+    expect(releaseNow).toMatch(/pass\s+normalises whitespace and upper…\s+200 in \d+ ms\s+as expected/);
+    expect(releaseNow).toMatch(/pass\s+p95\s+\S+ m?s\s+≤ 2 s/);
     expect(releaseNow).toContain('approved by ana: validation numbers look good');
     const watcherNow = await currentDetails(watcher);
     expect(reverted.watchedDeploymentId).toBe(previousId);
     expect(watcherNow).toMatch(/^### Reverted · /);
-    expect(watcherNow).toMatch(/BAD: .*UNHEALTHY/);
+    expect(watcherNow).toMatch(/UNHEALTHY .* BAD/);
+    expect(watcherNow).toMatch(/Bad at \d\d:\d\d:\d\d: .*UNHEALTHY/);
     expect(watcherNow).toContain(`**#1 automatic revert** at `);
     expect(watcherNow).toContain(`\`${candidateId}\` → \`${previousId}\`, **reverted**`);
 
