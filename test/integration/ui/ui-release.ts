@@ -133,7 +133,8 @@ export async function watcherState(
 ): Promise<WatchState> {
   let last: WatchState | undefined;
   return waitFor(
-    () => `${what} (last state: ${last ? `${last.stage}, ${last.message ?? ''}` : 'none'})`,
+    () =>
+      `${what} (last state: ${last ? `${last.stage}, ${last.message ?? ''}; ignored signals: ${JSON.stringify(last.rejectedSignals)}` : 'none'})`,
     async () => {
       last = await watcher.query(stateQuery).catch(() => last);
       return last !== undefined && check(last) && last;
