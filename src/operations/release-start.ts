@@ -5,6 +5,7 @@ import {
 } from '@temporalio/client';
 import type { deployModel } from '../workflows/deploy';
 import { environmentAttribute, modelAttribute, stageAttribute } from '../workflows/search-attributes';
+import { releaseMetadata } from '../workflows/release-text';
 import { describeWorkflow, waitUntilClosed } from './workflow-lookup';
 import type { TemporalSettings } from '../temporal/settings';
 import { workflowUiUrl } from '../temporal/ui-link';
@@ -59,6 +60,7 @@ export async function startRelease(
       taskQueue: settings.taskQueue,
       args: [plan.input],
       workflowIdConflictPolicy: 'FAIL',
+      ...releaseMetadata(plan.input, settings.namespace),
       // BasetenCandidate holds the candidate deployment's id only: the release sets it once the push made one.
       typedSearchAttributes: [
         { key: modelAttribute, value: plan.input.modelName },

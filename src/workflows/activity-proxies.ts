@@ -1,8 +1,9 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, type ActivityFunctionWithOptions } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { PushInput, PushResult } from '../activities/push-types';
 import { FailureType, permanentBasetenErrorTypes } from '../common/failure-types';
+import { line } from './ui-markdown';
 
 // Activity option profiles, each declared once. Retries are Temporal's alone (the Baseten client runs with
 // maxRetries 0); an activity marks a failure non-retryable from the client's own decision, and every profile
@@ -96,23 +97,43 @@ export const retireProfile = {
 
 type FleetActivities = ReturnType<typeof createActivities>;
 
-export const { awaitDeploymentActive, prepareForTraffic, verifyProduction, cancelPendingPromotion } =
-  proxyActivities<FleetActivities>(waitProfile);
-export const { validateCandidate } = proxyActivities<FleetActivities>(validateProfile);
-export const { promoteCandidate } = proxyActivities<FleetActivities>(promoteProfile);
-export const { describeProduction, deactivateDeployment } = proxyActivities<FleetActivities>(callProfile);
-export const { smokeTest } = proxyActivities<FleetActivities>(smokeProfile);
-export const { observeProduction } = proxyActivities<FleetActivities>(observeProfile);
-export const { retireWatcher } = proxyActivities<FleetActivities>(retireProfile);
+/**
+ * An activity call that says in one line what it does: the summary the Temporal UI shows in the timeline and the
+ * event history (`push text-transform with truss`, `promote abc123 to production`). Every call must give one. The
+ * profile stays the proxy's; the summary is user metadata, not part of the workflow's determinism.
+ */
+export type Step<I, R> = (summary: string, input: I) => Promise<R>;
+
+/** Turns a proxied activity into a Step. */
+export function step<I, R>(activity: ActivityFunctionWithOptions<(input: I) => Promise<R>>): Step<I, R> {
+  return (summary, input) => activity.executeWithOptions({ summary: line(summary) }, [input]);
+}
+
+const waits = proxyActivities<FleetActivities>(waitProfile);
+const calls = proxyActivities<FleetActivities>(callProfile);
+
+export const awaitDeploymentActive = step(waits.awaitDeploymentActive);
+export const prepareForTraffic = step(waits.prepareForTraffic);
+export const verifyProduction = step(waits.verifyProduction);
+export const cancelPendingPromotion = step(waits.cancelPendingPromotion);
+export const validateCandidate = step(proxyActivities<FleetActivities>(validateProfile).validateCandidate);
+export const promoteCandidate = step(proxyActivities<FleetActivities>(promoteProfile).promoteCandidate);
+export const describeProduction = step(calls.describeProduction);
+export const deactivateDeployment = step(calls.deactivateDeployment);
+export const smokeTest = step(proxyActivities<FleetActivities>(smokeProfile).smokeTest);
+export const observeProduction = step(proxyActivities<FleetActivities>(observeProfile).observeProduction);
+export const retireWatcher = step(proxyActivities<FleetActivities>(retireProfile).retireWatcher);
 
 /**
  * The push activity runs on the CI job's own task queue, where the Truss source is. Only that job's `deploy`
  * process polls it, so a push nobody picks up within `scheduleToStartMs` means the process is gone.
  */
-export function pushActivity(taskQueue: string, scheduleToStartMs: number): (input: PushInput) => Promise<PushResult> {
-  return proxyActivities<{ pushCandidate(input: PushInput): Promise<PushResult> }>({
-    ...pushProfile,
-    taskQueue,
-    scheduleToStartTimeout: scheduleToStartMs,
-  }).pushCandidate;
+export function pushActivity(taskQueue: string, scheduleToStartMs: number): Step<PushInput, PushResult> {
+  return step(
+    proxyActivities<{ pushCandidate(input: PushInput): Promise<PushResult> }>({
+      ...pushProfile,
+      taskQueue,
+      scheduleToStartTimeout: scheduleToStartMs,
+    }).pushCandidate,
+  );
 }

@@ -1,6 +1,7 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { approveUpdate, rejectUpdate } from './messages';
 import { workflowNow, type Release } from './release';
+import { duration } from './ui-markdown';
 import type { ApprovalDecision, ApprovalRequest, ReleaseStage } from './types';
 
 const maxReasonLength = 500;
@@ -29,15 +30,23 @@ export class ApprovalGate {
       const refusal = approvalRefusal(release.stage, this.decision !== undefined, request);
       if (refusal) throw new Error(refusal);
     };
-    setHandler(approveUpdate, (request) => Promise.resolve(this.decide(true, request)), { validator });
-    setHandler(rejectUpdate, (request) => Promise.resolve(this.decide(false, request)), { validator });
+    setHandler(approveUpdate, (request) => Promise.resolve(this.decide(true, request)), {
+      validator,
+      description: 'Let the release go on to promotion: {"by"?: "...", "reason"?: "..."}.',
+    });
+    setHandler(rejectUpdate, (request) => Promise.resolve(this.decide(false, request)), {
+      validator,
+      description: 'End the release as rejected, production untouched: {"by"?: "...", "reason"?: "..."}.',
+    });
   }
 
   /** Waits for a decision; undefined when the deadline passed first. */
   async wait(timeoutMs: number): Promise<ApprovalDecision | undefined> {
     this.release.enter('awaiting-approval', `waiting up to ${Math.round(timeoutMs / 1000)} s for approve or reject`);
     this.release.note({ approvalDeadline: workflowNow() + timeoutMs });
-    await condition(() => this.decision !== undefined, timeoutMs);
+    await condition(() => this.decision !== undefined, timeoutMs, {
+      summary: `wait up to ${duration(timeoutMs)} for approve or reject`,
+    });
     return this.decision;
   }
 

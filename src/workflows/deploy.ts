@@ -36,7 +36,9 @@ import { verifyPromotion } from './verify';
  */
 export async function deployModel(input: DeployInput): Promise<DeployResult> {
   const release = new Release(input);
-  setHandler(progressQuery, () => release.progress());
+  setHandler(progressQuery, () => release.progress(), {
+    description: 'Where the release is: stage, candidate, production, validation numbers.',
+  });
   const gate = new ApprovalGate(release);
 
   const problem = inputProblem(input);

@@ -12,7 +12,10 @@ export async function rejectCandidate(release: Release, candidate: Candidate, re
   let cleanup = '';
   if (release.input.cleanupOnReject) {
     try {
-      await deactivateDeployment({ modelId: candidate.modelId, deploymentId: candidate.deploymentId });
+      await deactivateDeployment(`deactivate the rejected candidate ${candidate.deploymentId}`, {
+        modelId: candidate.modelId,
+        deploymentId: candidate.deploymentId,
+      });
       cleanup = `; candidate ${candidate.deploymentId} deactivated`;
     } catch (err) {
       // The verdict stands whatever happens to the cleanup.

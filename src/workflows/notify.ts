@@ -1,6 +1,7 @@
 import { isCancellation, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/common';
 import type { createNotifyActivities, NotificationEvent, NotifyOutcome } from '../activities/notify';
+import { step } from './activity-proxies';
 import { workflowSubject, type MetricSubject } from './metrics';
 import type { DeployResult } from './types';
 import { rootFailure } from './verdicts';
@@ -16,7 +17,7 @@ export const notifyProfile = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 } as const satisfies ActivityOptions;
 
-const { notify } = proxyActivities<ReturnType<typeof createNotifyActivities>>(notifyProfile);
+const notify = step(proxyActivities<ReturnType<typeof createNotifyActivities>>(notifyProfile).notify);
 
 /**
  * Sends a notification and never fails: a delivery that did not happen is answered with `delivered: false` and
@@ -25,7 +26,7 @@ const { notify } = proxyActivities<ReturnType<typeof createNotifyActivities>>(no
  */
 export async function sendNotification(event: NotificationEvent): Promise<NotifyOutcome> {
   try {
-    return await notify(event);
+    return await notify(`send the ${event.kind} notification of ${event.model} (when a webhook is set)`, event);
   } catch (err) {
     if (isCancellation(err)) throw err;
     const reason = rootFailure(err).message;

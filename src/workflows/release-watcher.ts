@@ -8,6 +8,8 @@ import { releaseTimeouts, smokeCheck, watchSettings, watcherTarget } from './rel
 import type { DeployResult } from './types';
 import { rootFailure } from './verdicts';
 import { watchProduction } from './watch';
+import { watcherStaticDetails, watcherSummary } from './watch-text';
+import type { WatchInput } from './watch-types';
 
 /** How long the running watcher may take to end (it finishes a revert it has started first). */
 const retireTimeoutMs = 20 * 60_000;
@@ -20,8 +22,9 @@ export async function retirePreviousWatcher(release: Release): Promise<RetireWat
   if (!patched(Patch.watcher)) return undefined;
   const { input } = release;
   release.enter('promoting', `stopping the watcher of ${input.environment} before promoting`);
-  return retireWatcher({
-    watcherId: watcherWorkflowId(input.modelName, input.environment),
+  const watcherId = watcherWorkflowId(input.modelName, input.environment);
+  return retireWatcher(`stop the watcher ${watcherId} before promoting`, {
+    watcherId,
     releaseId: workflowInfo().workflowId,
     timeoutMs: retireTimeoutMs,
   });
@@ -43,29 +46,30 @@ export async function startWatcher(
   if (!target) return result;
   const workflowId = watcherWorkflowId(input.modelName, input.environment);
   const timeouts = releaseTimeouts(input);
+  const watchInput: WatchInput = {
+    modelId: result.modelId,
+    modelName: input.modelName,
+    environment: input.environment,
+    deploymentId: target.deploymentId,
+    fallbackDeploymentId: target.fallbackDeploymentId,
+    settings: watchSettings(input),
+    verifyCheck: smokeCheck(input.validation),
+    releaseId: workflowInfo().workflowId,
+    timeouts: {
+      prepareMs: timeouts.prepareMs,
+      verifyMs: timeouts.verifyMs,
+      cancelPromotionMs: timeouts.cancelPromotionMs,
+      gracefulCancelMs: timeouts.gracefulCancelMs,
+    },
+  };
   try {
     await startChild(watchProduction, {
       workflowId,
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      args: [
-        {
-          modelId: result.modelId,
-          modelName: input.modelName,
-          environment: input.environment,
-          deploymentId: target.deploymentId,
-          fallbackDeploymentId: target.fallbackDeploymentId,
-          settings: watchSettings(input),
-          verifyCheck: smokeCheck(input.validation),
-          releaseId: workflowInfo().workflowId,
-          timeouts: {
-            prepareMs: timeouts.prepareMs,
-            verifyMs: timeouts.verifyMs,
-            cancelPromotionMs: timeouts.cancelPromotionMs,
-            gracefulCancelMs: timeouts.gracefulCancelMs,
-          },
-        },
-      ],
+      args: [watchInput],
+      staticSummary: watcherSummary(watchInput),
+      staticDetails: watcherStaticDetails(watchInput, workflowInfo().namespace),
     });
   } catch (err) {
     // Another watcher runs already (started outside this release): it keeps guarding; the release is done anyway.

@@ -1,15 +1,21 @@
-import { log, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { releaseDetails, storyLines, type ReleaseLogLine } from './release-text';
 import { candidateAttribute, environmentAttribute, modelAttribute, stageAttribute } from './search-attributes';
 import type { DeployInput, DeployResult, ReleaseProgress, ReleaseStage, ReleaseStatus } from './types';
 
 type Facts = Omit<ReleaseProgress, 'stage' | 'stageStartedAt'>;
 
+/** The story in the UI's current details keeps this many lines (a release has a dozen or so). */
+const keptLogLines = 40;
+
 /**
- * The release's observable state: what the `progress` query answers, what the search attributes show,
- * and the ids every result carries. Stages change only through `enter`, so all three stay in step.
+ * The release's observable state: what the `progress` query answers, what the search attributes show, what the
+ * Temporal UI's current details say, and the ids every result carries. Stages change only through `enter`, so
+ * all four stay in step.
  */
 export class Release {
   private state: ReleaseProgress;
+  private readonly story: ReleaseLogLine[] = [];
 
   constructor(readonly input: DeployInput) {
     this.state = { stage: 'pushing', stageStartedAt: workflowNow() };
@@ -18,6 +24,7 @@ export class Release {
       { key: environmentAttribute, value: input.environment },
       { key: stageAttribute, value: 'pushing' },
     ]);
+    this.tell(`started: ${input.modelName} → ${input.environment}`);
   }
 
   get stage(): ReleaseStage {
@@ -36,13 +43,17 @@ export class Release {
     this.state = { ...this.state, stage, stageStartedAt: workflowNow(), message };
     upsertSearchAttributes([{ key: stageAttribute, value: stage }]);
     log.info(`release ${stage}${message ? `: ${message}` : ''}`);
+    this.tell(`${stage}${message ? `: ${message}` : ''}`);
   }
 
   note(facts: Facts): void {
     if (facts.candidateDeploymentId && facts.candidateDeploymentId !== this.state.candidateDeploymentId) {
       upsertSearchAttributes([{ key: candidateAttribute, value: facts.candidateDeploymentId }]);
     }
+    const lines = storyLines(this.state, facts, this.input);
     this.state = { ...this.state, ...facts };
+    for (const text of lines) this.tell(text);
+    this.publish();
   }
 
   /** Ends the release in its final stage and builds the result from what is known. */
@@ -59,6 +70,17 @@ export class Release {
       approval: s.approval,
       ...extra,
     };
+  }
+
+  /** Adds a line to the story and shows the state in the UI's current details. */
+  private tell(text: string): void {
+    this.story.push({ at: workflowNow(), text });
+    if (this.story.length > keptLogLines) this.story.splice(0, this.story.length - keptLogLines);
+    this.publish();
+  }
+
+  private publish(): void {
+    setCurrentDetails(releaseDetails(this.state, this.input, workflowInfo().namespace, this.story));
   }
 }
 

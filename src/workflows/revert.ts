@@ -37,7 +37,7 @@ export async function revertProduction(plan: RevertPlan, say: (step: string) => 
     // A promotion still in progress (a development build, a rolling promotion) could switch production to the
     // candidate after the revert: stop it first.
     say(`cancelling any promotion of ${environment} still in progress`);
-    await cancelPendingPromotion({
+    await cancelPendingPromotion(`cancel any promotion of ${environment} still in progress`, {
       modelId,
       environment,
       keepDeploymentId: targetId,
@@ -46,22 +46,23 @@ export async function revertProduction(plan: RevertPlan, say: (step: string) => 
     });
   }
   say(`making ${targetId} able to take traffic`);
-  await prepareForTraffic({ modelId, deploymentId: targetId, timeoutMs: timeouts.prepareMs });
+  await prepareForTraffic(`wake ${targetId} before the revert`, {
+    modelId,
+    deploymentId: targetId,
+    timeoutMs: timeouts.prepareMs,
+  });
   say(`promoting ${targetId} back to ${environment}`);
-  await promoteCandidate({
+  await promoteCandidate(`promote ${targetId} back to ${environment} (revert)`, {
     modelId,
     environment,
     target: { kind: 'deployment', deploymentId: targetId },
     via: revertVia(environment),
   });
   say(`verifying that ${environment} serves ${targetId} again`);
-  await verifyEnvironment({
-    modelId,
-    environment,
-    deploymentId: targetId,
-    smoke: plan.verifyCheck,
-    timeoutMs: timeouts.verifyMs,
-  });
+  await verifyEnvironment(
+    { modelId, environment, deploymentId: targetId, smoke: plan.verifyCheck, timeoutMs: timeouts.verifyMs },
+    `verify that ${environment} serves ${targetId} again, ACTIVE${plan.verifyCheck ? ', and answers' : ''}`,
+  );
 }
 
 /** A failed release's revert to the production deployment it recorded before promoting. */

@@ -15,6 +15,7 @@ import { Patch } from './patches';
 import { isNeverStarted } from './verdicts';
 import { candidateTarget, comparisonTarget, promotionVia, releaseTimeouts, smokeCheck } from './release-rules';
 import type { Release } from './release';
+import { candidateLabel } from './release-text';
 import type { DeployInput } from './types';
 
 /** The candidate of a release once it exists: the model it belongs to and its deployment. */
@@ -29,7 +30,7 @@ export async function pushAndBuild(release: Release): Promise<Candidate> {
   const pushed = await push(input);
   release.note({ modelId: pushed.modelId, candidateDeploymentId: pushed.deploymentId });
   release.enter('building', `deployment ${pushed.deploymentId} of model ${pushed.modelId}`);
-  const active = await awaitDeploymentActive({
+  const active = await awaitDeploymentActive(`wait until ${pushed.deploymentId} is ACTIVE`, {
     modelId: pushed.modelId,
     deploymentId: pushed.deploymentId,
     timeoutMs: releaseTimeouts(input).buildMs,
@@ -43,7 +44,7 @@ async function push(input: DeployInput): Promise<PushResult> {
   const waitMs = releaseTimeouts(input).pushScheduleToStartMs;
   const pushCandidate = pushActivity(input.pushTaskQueue, waitMs);
   try {
-    return await pushCandidate({
+    return await pushCandidate(`push ${input.modelName} with truss (${candidateLabel(input.candidate)})`, {
       trussDir: input.trussDir,
       modelName: input.modelName,
       candidate: input.candidate,
@@ -64,7 +65,7 @@ async function push(input: DeployInput): Promise<PushResult> {
 export async function validate(release: Release, candidate: Candidate): Promise<ValidationReport> {
   const { input } = release;
   release.enter('validating', `${input.validation.cases.length} case(s)`);
-  const report = await validateCandidate({
+  const report = await validateCandidate(validationSummary(input, candidate.deploymentId), {
     modelId: candidate.modelId,
     candidate: candidateTarget(input, candidate.deploymentId),
     production: comparisonTarget(input),
@@ -74,13 +75,26 @@ export async function validate(release: Release, candidate: Candidate): Promise<
   return report;
 }
 
+/** `validate abc123: 3 cases, 30 latency samples, compared with production`. */
+function validationSummary(input: DeployInput, deploymentId: string): string {
+  const spec = input.validation;
+  const parts = [`${spec.cases.length} case(s)`];
+  if (spec.latency) parts.push(`${spec.latency.samples} latency samples`);
+  if (spec.compareWithProduction) parts.push('compared with production');
+  return `validate ${deploymentId}: ${parts.join(', ')}`;
+}
+
 /**
  * Records what serves the environment before the promotion: the revert target. A model's first published
  * deployment becomes production by itself, so production equal to the candidate means there is none.
  */
 export async function recordProduction(release: Release, candidate: Candidate): Promise<string | undefined> {
   release.enter('promoting');
-  const current = await describeProduction({ modelId: candidate.modelId, environment: release.input.environment });
+  const { environment } = release.input;
+  const current = await describeProduction(`read what serves ${environment} now (the revert target)`, {
+    modelId: candidate.modelId,
+    environment,
+  });
   const previous = current.deploymentId === candidate.deploymentId ? undefined : current.deploymentId;
   release.note({ previousProductionDeploymentId: previous });
   return previous;
@@ -95,7 +109,7 @@ export async function prepareCandidate(release: Release, candidate: Candidate): 
   const { input } = release;
   if (input.candidate.kind === 'development' || !patched(Patch.wakeCandidate)) return;
   release.note({ message: `making sure ${candidate.deploymentId} can take traffic (woken if it scaled to zero)` });
-  await prepareForTraffic({
+  await prepareForTraffic(`wake ${candidate.deploymentId} before promoting it`, {
     modelId: candidate.modelId,
     deploymentId: candidate.deploymentId,
     timeoutMs: releaseTimeouts(input).prepareMs,
@@ -107,7 +121,8 @@ export async function promote(release: Release, candidate: Candidate, previous: 
   const { input } = release;
   // From here on production may change: a failure must be reverted, or reported as not reverted.
   release.note({ promotionAttempted: true });
-  const promoted = await promoteCandidate({
+  const what = input.candidate.kind === 'development' ? 'the development deployment' : candidate.deploymentId;
+  const promoted = await promoteCandidate(`promote ${what} to ${input.environment}`, {
     modelId: candidate.modelId,
     environment: input.environment,
     target:
@@ -131,11 +146,19 @@ export async function promote(release: Release, candidate: Candidate, previous: 
 export async function settleDevelopmentPromotion(release: Release, modelId: string, deploymentId: string) {
   const { input } = release;
   release.note({ message: `waiting for ${deploymentId}, built by the development promotion` });
-  await awaitDeploymentActive({ modelId, deploymentId, timeoutMs: releaseTimeouts(input).buildMs });
+  await awaitDeploymentActive(`wait until ${deploymentId}, built by the promotion, is ACTIVE`, {
+    modelId,
+    deploymentId,
+    timeoutMs: releaseTimeouts(input).buildMs,
+  });
   const smoke = smokeCheck(input.validation);
   if (!smoke) return;
   release.enter('verifying', `smoke-testing ${deploymentId}`);
-  const outcome = await smokeTest({ modelId, target: { kind: 'deployment', deploymentId }, smoke });
+  const outcome = await smokeTest(`smoke-test ${deploymentId} with case "${smoke.caseName}"`, {
+    modelId,
+    target: { kind: 'deployment', deploymentId },
+    smoke,
+  });
   if (!outcome.ok)
     throw ApplicationFailure.nonRetryable(outcome.reason ?? 'smoke test failed', FailureType.VerificationFailed);
 }

@@ -14,9 +14,12 @@ export interface VerifyPlan {
   timeoutMs: number;
 }
 
-/** Checks the end state; throws VerificationFailedError (a verdict) when it does not hold within the deadline. */
-export async function verifyEnvironment(plan: VerifyPlan): Promise<void> {
-  const result = await verifyProduction({
+/**
+ * Checks the end state; throws VerificationFailedError (a verdict) when it does not hold within the deadline.
+ * `summary` says in the UI what is being checked.
+ */
+export async function verifyEnvironment(plan: VerifyPlan, summary: string): Promise<void> {
+  const result = await verifyProduction(summary, {
     modelId: plan.modelId,
     environment: plan.environment,
     deploymentId: plan.deploymentId,
@@ -39,11 +42,9 @@ export async function verifyEnvironment(plan: VerifyPlan): Promise<void> {
 export async function verifyPromotion(release: Release, modelId: string, deploymentId: string): Promise<void> {
   const { input } = release;
   release.enter('verifying', `checking that ${input.environment} serves ${deploymentId}`);
-  await verifyEnvironment({
-    modelId,
-    environment: input.environment,
-    deploymentId,
-    smoke: smokeCheck(input.validation),
-    timeoutMs: releaseTimeouts(input).verifyMs,
-  });
+  const smoke = smokeCheck(input.validation);
+  await verifyEnvironment(
+    { modelId, environment: input.environment, deploymentId, smoke, timeoutMs: releaseTimeouts(input).verifyMs },
+    `verify that ${input.environment} serves ${deploymentId}, ACTIVE${smoke ? `, and answers "${smoke.caseName}"` : ''}`,
+  );
 }

@@ -1,8 +1,9 @@
-import { log, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ObserveResult } from '../activities/observe';
 import { workflowNow } from './release';
 import { deploymentAttribute, environmentAttribute, modelAttribute, stageAttribute } from './search-attributes';
 import { keptIncidents, keptObservations, keptRejectedSignals, newest } from './watch-rules';
+import { watcherDetails } from './watch-text';
 import type {
   Incident,
   RollbackRequest,
@@ -22,8 +23,9 @@ export interface RevertAction {
 }
 
 /**
- * A watcher's observable state: what the `state` query answers, what the search attributes show, what is carried
- * to the next run. It changes only through these methods, so all three stay in step. `version` moves on every
+ * A watcher's observable state: what the `state` query answers, what the search attributes show, what the Temporal
+ * UI's current details say, what is carried to the next run. It changes only through these methods, so all four stay
+ * in step (each method that changes it ends with `publish`). `version` moves on every
  * change that must interrupt a running observation (a request, a pause, a resume, the end).
  */
 export class Watch {
@@ -65,6 +67,7 @@ export class Watch {
       { key: deploymentAttribute, value: input.deploymentId },
       { key: stageAttribute, value: this.state.stage },
     ]);
+    this.publish();
   }
 
   get stage(): WatchStage {
@@ -102,6 +105,7 @@ export class Watch {
     this.state.stage = stage;
     upsertSearchAttributes([{ key: stageAttribute, value: stage }]);
     log.info(`watcher ${stage}${message ? `: ${message}` : ''}`);
+    this.publish();
   }
 
   pause(reason: string): void {
@@ -110,6 +114,7 @@ export class Watch {
     this.state.pausedReason = reason;
     if (this.state.stage !== 'reverting') this.enter('paused', reason);
     this.version++;
+    this.publish();
   }
 
   resume(): void {
@@ -120,6 +125,7 @@ export class Watch {
     if (this.state.stage === 'paused')
       this.enter(this.stageBeforePause === 'paused' ? 'watching' : this.stageBeforePause);
     this.version++;
+    this.publish();
   }
 
   /**
@@ -127,6 +133,14 @@ export class Watch {
    * revert to is returned, to be reported as a failed revert.
    */
   absorb(news: ObserveResult): Incident | undefined {
+    try {
+      return this.record(news);
+    } finally {
+      this.publish();
+    }
+  }
+
+  private record(news: ObserveResult): Incident | undefined {
     this.slices++;
     this.state.lastObservations = newest([...this.state.lastObservations, ...news.observations], keptObservations);
     this.state.lastObservationError = undefined;
@@ -178,13 +192,16 @@ export class Watch {
       evidence: newest(this.state.lastObservations, 1),
       outcome: 'reverting',
     });
-    return this.queue(incident);
+    const action = this.queue(incident);
+    this.publish();
+    return action;
   }
 
   /** The latest step or event, one line (the CLI and the UI show it). */
   note(message: string): void {
     this.state.message = message;
     log.info(`watcher: ${message}`);
+    this.publish();
   }
 
   /** An observation slice failed even after its retries: the watcher waits and observes again. */
@@ -199,6 +216,7 @@ export class Watch {
       keptRejectedSignals,
     );
     log.warn(`rollback signal ignored: ${problem}`);
+    this.publish();
   }
 
   takeRevert(): RevertAction | undefined {
@@ -261,6 +279,11 @@ export class Watch {
       watchedDeploymentId: this.watched,
       incidents: this.state.incidents,
     };
+  }
+
+  /** Shows the state in the UI's current details (markdown, see watch-text.ts). */
+  private publish(): void {
+    setCurrentDetails(watcherDetails(this.state, workflowInfo().namespace));
   }
 
   private addIncident(fields: Omit<Incident, 'id' | 'detectedAt'>): Incident {

@@ -6,6 +6,7 @@ import { revertProduction } from './revert';
 import { recordRevert } from './metrics';
 import { sendNotification } from './notify';
 import { rootFailure } from './verdicts';
+import { duration } from './ui-markdown';
 import type { RevertAction, Watch } from './watch-state';
 import { defaultRevertTimeouts, observationSliceMs, revertDeadlineMs, revertRetryPausesMs } from './watch-rules';
 
@@ -22,7 +23,7 @@ export async function observeSlice(watch: Watch): Promise<ObserveResult | undefi
   let news: ObserveResult | undefined;
   try {
     news = await CancellationScope.cancellable(async () => {
-      const observing = observeProduction({
+      const observing = observeProduction(observationSummary(watch), {
         modelId: watch.input.modelId,
         environment: watch.input.environment,
         deploymentId: watch.watched,
@@ -43,14 +44,25 @@ export async function observeSlice(watch: Watch): Promise<ObserveResult | undefi
     });
   } catch (err) {
     watch.observationFailed(rootFailure(err).message);
-    await condition(() => watch.version !== started, observationRetryMs);
+    await condition(() => watch.version !== started, observationRetryMs, {
+      summary: `wait ${duration(observationRetryMs)} before observing again (the observation failed)`,
+    });
     return undefined;
   }
   // A worker clock ahead of the server's would end slices early and loop: keep slices on server time.
   if (news?.reason === 'slice-ended' && untilMs - workflowNow() > watch.input.settings.intervalMs) {
-    await condition(() => watch.version !== started, untilMs - workflowNow());
+    await condition(() => watch.version !== started, untilMs - workflowNow(), {
+      summary: 'wait for the rest of the observation slice (the worker clock ran ahead)',
+    });
   }
   return news;
+}
+
+/** `observe dep_new in production (every 10 s, up to 30 min)`; paused: no automatic revert. */
+function observationSummary(watch: Watch): string {
+  const { environment, settings } = watch.input;
+  const paused = watch.observeMode === 'paused' ? ', paused: no automatic revert' : '';
+  return `observe ${watch.watched} in ${environment} (every ${duration(settings.intervalMs)}, up to ${duration(observationSliceMs)}${paused})`;
 }
 
 /**
@@ -87,7 +99,7 @@ export async function runRevert(watch: Watch, action: RevertAction): Promise<voi
         return;
       }
       watch.note(`revert attempt ${attempt + 1} failed (${failure}); trying again in ${pause / 1000} s`);
-      await sleep(pause);
+      await sleep(pause, { summary: `wait ${duration(pause)} before trying the revert to ${action.targetId} again` });
     }
   }
 }

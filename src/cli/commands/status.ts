@@ -8,12 +8,14 @@ import type { DeployResult, ReleaseProgress } from '../../workflows/types';
 import type { WatchState } from '../../workflows/watch-types';
 import { describeProgress } from '../deploy/progress-format';
 import { releaseOutcome, summariseOutcome } from '../deploy/release-outcome';
+import { openPage } from '../open-url';
 import { createOutput } from '../output';
 import { describeWatchState } from '../watch-format';
 
 interface StatusOptions {
   environment: string;
   json?: boolean;
+  open?: boolean;
 }
 
 /** What `status --json` prints about the release: its row plus, while it runs, its progress, once closed, its result. */
@@ -39,6 +41,7 @@ export function registerStatus(program: Command): void {
     .argument('<model>', 'a model name, a release id (release-<model>-<env>) or a watcher id (watch-<model>-<env>)')
     .option('--environment <name>', 'with a model name: the environment', 'production')
     .option('--json', 'print one JSON object')
+    .option('--open', "open the release's page in the Temporal UI (prints the link when there is no browser)")
     .action(async (ref: string, options: StatusOptions) => {
       const out = createOutput(options.json ?? false);
       const cd = await BasetenCd.connect();
@@ -63,6 +66,8 @@ export function registerStatus(program: Command): void {
           }
           out.line(`  ${watcher.uiUrl}`);
         }
+        const page = release?.uiUrl ?? watcher?.uiUrl;
+        if (options.open && page) await openPage(page, out);
         const view: StatusView = { ...release, ...(watcher ? { watcher } : {}) };
         out.result(release ? view : watcher);
       } finally {
