@@ -61,7 +61,7 @@ export interface MetricsQuery {
 
 /** Per-call options of a management or wake call. */
 export interface CallOptions {
-  /** This attempt's timeout. @default the client's timeoutMs @unit milliseconds */
+  /** This attempt's timeout; it can only shorten the client's timeoutMs. @default the client's timeoutMs @unit milliseconds */
   timeoutMs?: number;
   /** Aborts the call (an activity passes its cancellation signal, so a cancelled attempt stops its request). */
   signal?: AbortSignal;
@@ -304,7 +304,7 @@ export class BasetenClient {
       call: 'wake',
       method: 'POST',
       url: this.inferenceUrl(modelId, target, 'wake'),
-      timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+      timeoutMs: this.attemptTimeoutMs(options),
       signal: options.signal,
     });
   }
@@ -334,11 +334,16 @@ export class BasetenClient {
       method,
       url: new URL(`${this.options.managementUrl}${path}`),
       body,
-      timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+      timeoutMs: this.attemptTimeoutMs(options),
       signal: options.signal,
     };
     const result = await this.transport.send(request);
     return parseResponse(call, describeCall(request), result.text, schema);
+  }
+
+  /** The client's timeout bounds every management and wake attempt; a call may ask for less, never more. */
+  private attemptTimeoutMs(options: CallOptions): number {
+    return Math.min(options.timeoutMs ?? this.options.timeoutMs, this.options.timeoutMs);
   }
 
   private inferenceUrl(modelId: string, target: InferenceTarget, action: 'predict' | 'wake'): URL {

@@ -94,12 +94,15 @@ export function isRetryable(err: unknown): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-/** Baseten's own message from an error body: `error`, `message` or `detail` (FastAPI style), if present. */
+/**
+ * Baseten's own message from an error body: `message`, `detail` (FastAPI style) or `error`, if present, the most
+ * specific first (a body with both carries a short `error` phrase such as "Forbidden" and the reason in `message`).
+ */
 export function basetenMessage(body: unknown): string | undefined {
   if (typeof body === 'string') return body.trim() || undefined;
   if (typeof body !== 'object' || body === null) return undefined;
   const record = body as Record<string, unknown>;
-  for (const key of ['error', 'message', 'detail']) {
+  for (const key of ['message', 'detail', 'error']) {
     const value = record[key];
     if (typeof value === 'string' && value.trim()) return value.trim();
     if (value !== undefined && value !== null && typeof value === 'object') return JSON.stringify(value);

@@ -28,7 +28,8 @@ export interface BasetenClientOptions {
    */
   inferenceUrl?: string;
   /**
-   * Timeout of one management or wake attempt, from sending the request to reading the whole response.
+   * Timeout of one management or wake attempt, from sending the request to reading the whole response: the
+   * longest any attempt waits (a call's own `timeoutMs` can only shorten it).
    * @default 60000
    * @unit milliseconds
    */

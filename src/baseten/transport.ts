@@ -38,6 +38,9 @@ export interface HttpResult {
 const userAgent = `baseten-cd/${version}`;
 const undiciTimeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
+/** How an error message begins when Baseten answered 401: the key is wrong, revoked or missing. */
+export const refusedKeyMessage = 'Baseten refused the API key';
+
 /** `METHOD /path?query`: what error messages name (never headers, so never the API key). */
 export function describeCall(call: Pick<HttpCall, 'method' | 'url'>): string {
   return `${call.method} ${call.url.pathname}${call.url.search}`;
@@ -109,11 +112,15 @@ export class Transport {
     }
   }
 
-  /** The typed error for an HTTP error status, with Baseten's own message and the call that failed. */
+  /**
+   * The typed error for an HTTP error status, with Baseten's own message and the call that failed. A 401 says
+   * first what it means, since every call fails the same way until the key is fixed.
+   */
   apiError(call: HttpCall, result: HttpResult): APIError {
     const body = parseBodyText(result.text);
     const said = basetenMessage(body) ?? 'no error message in the response';
-    const message = `${result.status} ${this.redact(said)} (${describeCall(call)})`;
+    const meaning = result.status === 401 ? `${refusedKeyMessage}: ` : '';
+    const message = `${meaning}${result.status} ${this.redact(said)} (${describeCall(call)})`;
     return APIError.generate(result.status, body, message, result.headers);
   }
 

@@ -92,10 +92,14 @@ export class EmulatorControl {
 
   // Management API faults. Each takes the calls that match `method` and the path pattern `path` (`*` within a
   // segment, `**` across segments, `{name}` as in the spec: `**/promote`), exactly the share `rate` of them
-  // (deterministic: at 0.1 the 10th, 20th, ...), for `count` faulted calls, for `durationMs`, or until cleared.
+  // (deterministic: at 0.1 the 10th, 20th, ...), each pick with the next `burst - 1` calls, for `count` faulted
+  // calls, for `durationMs`, or until cleared.
   // Every call, faulted or not, is in the request log (requests()).
 
-  /** Matching calls are not applied, and answered `status`: 5xx, or 429 with `{error, retry_after}` and Retry-After. */
+  /**
+   * Matching calls are not applied, and answered `status`: 5xx, 429 with `{error, retry_after}` and Retry-After, or
+   * a permanent 400, 401, 403, 404 or 422 (with `message`, as Baseten would word it).
+   */
   failManagement(fault: ManagementFaultBody): Promise<ManagementFaultRule> {
     return this.call('POST', '/_emulator/faults/management', fault);
   }

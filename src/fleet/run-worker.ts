@@ -10,6 +10,11 @@ export interface RunWorkerOptions {
   poll?: ActivityDeps['poll'];
   /** Shown in the Temporal UI next to each task this worker ran. @default Temporal's (pid@host) */
   identity?: string;
+  /**
+   * The longest one Baseten management call waits for its answer (tests shorten it, so a slow answer costs them
+   * seconds). @default the Baseten client's (60 s) @unit ms
+   */
+  basetenTimeoutMs?: number;
 }
 
 /** A started fleet worker. `done` settles when it has stopped and its connection is closed. */
@@ -30,6 +35,7 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     managementUrl: config.basetenApiUrl,
     inferenceUrl: config.basetenInferenceUrl,
     maxRetries: 0,
+    ...(options.basetenTimeoutMs === undefined ? {} : { timeoutMs: options.basetenTimeoutMs }),
   });
   const connection = await connectNative(config.temporal);
   let worker: Worker;

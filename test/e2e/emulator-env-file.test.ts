@@ -7,6 +7,7 @@ import { readEnvFile, startEmulatorCli, type EmulatorCli } from '../support/emul
 import { tempDir } from '../support/temp-dirs';
 import { temporalAddress, uniqueId } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
+import { testApiKey } from '../support/secrets';
 
 const bin = path.join(projectRoot, 'bin', 'baseten-cd.js');
 
@@ -27,13 +28,14 @@ function fromLoadedEnvFile(envFile: string, command: string, args: string[], ext
 describe('the env file written by `baseten-cd emulator --env-file`', () => {
   const dir = tempDir('emulator-env-file');
   const envFile = path.join(dir, 'env', 'emulator.env');
+  const envFileKey = testApiKey('env-file');
   let emulator: EmulatorCli;
   let vars: Record<string, string>;
 
   beforeAll(async () => {
     emulator = await startEmulatorCli([
       '--api-key',
-      'env-file-key',
+      envFileKey,
       '--state-dir',
       path.join(dir, 'state'),
       '--env-file',
@@ -52,7 +54,7 @@ describe('the env file written by `baseten-cd emulator --env-file`', () => {
     expect(vars).toEqual({
       BASETEN_API_URL: url,
       BASETEN_INFERENCE_URL: `${url}/inference/{model_id}`,
-      BASETEN_API_KEY: 'env-file-key',
+      BASETEN_API_KEY: envFileKey,
       USER_TRUSSRC_PATH: path.join(dir, 'env', 'trussrc'),
       HTTP_PROXY: url,
       http_proxy: url,

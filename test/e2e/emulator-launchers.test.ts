@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { projectRoot } from '../../src/tools/paths';
 import { readEnvFile, startEmulatorCli } from '../support/emulator-cli';
 import { tempDir } from '../support/temp-dirs';
+import { testApiKey } from '../support/secrets';
 
 const run = promisify(execFile);
 
@@ -15,10 +16,11 @@ const run = promisify(execFile);
  */
 describe('baseten-cd emulator --write-env, however the CLI is started', () => {
   const dir = tempDir('emulator-launchers');
+  const launcherKey = testApiKey('launcher');
 
   async function writesItsEnvironment(command: string[], cwd: string, flag = '--write-env'): Promise<void> {
     const envFile = path.join(tempDir('launcher-env'), 'emulator.env');
-    const emulator = await startEmulatorCli(['--api-key', 'launcher-key', flag, envFile], {
+    const emulator = await startEmulatorCli(['--api-key', launcherKey, flag, envFile], {
       command,
       cwd,
       env: { npm_config_update_notifier: 'false' },
@@ -26,7 +28,7 @@ describe('baseten-cd emulator --write-env, however the CLI is started', () => {
     try {
       const vars = readEnvFile(envFile);
       expect(vars.BASETEN_API_URL).toBe(emulator.url);
-      expect(vars.BASETEN_API_KEY).toBe('launcher-key');
+      expect(vars.BASETEN_API_KEY).toBe(launcherKey);
     } finally {
       await emulator.stop();
     }

@@ -7,6 +7,7 @@ import { uniqueId } from '../support/temporal';
 import { examplePath } from '../support/trusses';
 import { waitFor } from '../support/wait-for';
 import { runCli, startCli } from './support/cli';
+import { testApiKey } from '../support/secrets';
 
 const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
 const names = searchAttributes.map((key) => key.name);
@@ -21,7 +22,7 @@ describe('search attributes on a server started without them', () => {
   beforeAll(async () => {
     server = await startDevServer({ registerSearchAttributes: false, extraArgs: ['--namespace', 'clash'] });
     connection = await Connection.connect({ address: server.address });
-    env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', BASETEN_API_KEY: 'unused-key' };
+    env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', BASETEN_API_KEY: testApiKey('unused') };
   }, 120_000);
   afterAll(async () => {
     await connection?.close();

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/tools/paths';
+import { testApiKey } from './secrets';
 import { waitFor } from './wait-for';
 
 const launcher = path.join(projectRoot, 'bin', 'baseten-cd.js');
@@ -25,12 +26,13 @@ export interface EmulatorCliOptions {
 
 /**
  * Runs `baseten-cd emulator ARGS` (through the launcher itself unless `command` says otherwise) and waits until
- * it has printed its environment. It runs in its own process group, so `stop` also reaches a wrapper's child
+ * it has printed its environment. Without `--api-key` in ARGS it gets a key with the secret marker. It runs in its own process group, so `stop` also reaches a wrapper's child
  * (npx runs the command through `sh -c`).
  */
 export async function startEmulatorCli(args: string[], options: EmulatorCliOptions = {}): Promise<EmulatorCli> {
   const [command = launcher, ...prefix] = options.command ?? [];
-  const child = spawn(command, [...prefix, 'emulator', '--port', '0', ...args], {
+  const key = args.includes('--api-key') ? [] : ['--api-key', testApiKey('emulator-cli')];
+  const child = spawn(command, [...prefix, 'emulator', '--port', '0', ...key, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/server';
 import type { DeploymentStatus } from '../../src/emulator/state/types';
 import type { RequestLogEntry } from '../../src/emulator/control/request-log';
 import type { DeploymentV1, ModelV1 } from '../../src/emulator/state/views';
+import { testApiKey } from './secrets';
 import { waitFor } from './wait-for';
 
 /** The emulator's fast phases, and a tighter load limit so a hung model fails a test within a minute. */
@@ -54,7 +55,7 @@ export interface TestEmulator {
 
 const failureStatuses: DeploymentStatus[] = ['BUILD_FAILED', 'DEPLOY_FAILED', 'FAILED', 'BUILD_STOPPED'];
 
-/** One emulator per test file: fast timings, a temp state dir, quiet logs. */
+/** One emulator per test file: fast timings, a temp state dir, quiet logs, an API key with the secret marker. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
   const responses: RecordedResponse[] = [];
   const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'emulator-test-'));
@@ -62,6 +63,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     cacheDir: testCacheDir,
     logger: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
     ...options,
+    apiKey: options.apiKey ?? testApiKey('emulator'),
     stateDir,
     timings: { ...testTimings, ...options.timings },
     onResponse: (r) => {

@@ -1,6 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../src/tools/paths';
+import { assertNoSecretIn } from './secrets';
+
+/** Everything each worker process of this test file printed, scanned for the API key marker after the file. */
+const printed: Array<{ pid: number | undefined; text: () => string }> = [];
+
+afterAll(() => {
+  for (const { pid, text } of printed.splice(0))
+    assertNoSecretIn(`the output of baseten-cd worker (pid ${pid})`, text());
+});
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -10,7 +19,8 @@ export interface WorkerProcess {
 
 /**
  * `baseten-cd worker` as an operator runs it, in its own process (its own Temporal Core runtime), with `env`
- * added to this process's environment; resolves once it polls.
+ * added to this process's environment; resolves once it polls. All it prints is scanned for the API key marker
+ * after the test file.
  */
 export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--', path.join(projectRoot, 'bin', 'baseten-cd.js'), 'worker'], {
@@ -18,7 +28,12 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<Worker
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  let everything = '';
+  printed.push({ pid: child.pid, text: () => everything });
+  const collect = (chunk: Buffer) => {
+    everything += chunk.toString();
+    output = (output + chunk.toString()).slice(-20_000);
+  };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   await new Promise<void>((resolve, reject) => {

@@ -57,7 +57,7 @@ export async function serveWithFault(call: FaultedCall): Promise<JsonReply | und
   switch (effect.kind) {
     case 'error': {
       if (effect.status === 429) return answer(rateLimitedReply(effect.retryAfterSeconds));
-      const err = managementError(effect.status, `Injected fault: HTTP ${effect.status}`);
+      const err = managementError(effect.status, effect.message ?? `Injected fault: HTTP ${effect.status}`);
       return answer({ status: err.status, body: err.body });
     }
     case 'drop':

@@ -28,8 +28,8 @@ export function controlFront(ctx: EmulatorContext): Front {
   const dep = (params: Params) => service.runner(params.deploymentId ?? '');
   const ok = (body: unknown): JsonReply => ({ status: 200, body });
   const arm = (effect: ManagementFaultEffect, body: FaultSelection): JsonReply => {
-    const { method, path, rate, count, durationMs } = body;
-    return ok(faults.management.add(effect, { method, path, rate, count, durationMs }));
+    const { method, path, rate, burst, count, durationMs } = body;
+    return ok(faults.management.add(effect, { method, path, rate, burst, count, durationMs }));
   };
   const router = new Router<Handler>()
     .add('POST', '/_emulator/deployments', async (req) => {
@@ -77,7 +77,8 @@ export function controlFront(ctx: EmulatorContext): Front {
     })
     .add('POST', '/_emulator/faults/management', async (req) => {
       const body = await parseJsonBody(req, managementFaultSchema);
-      return arm({ kind: 'error', status: body.status, retryAfterSeconds: body.retryAfterSeconds ?? 1 }, body);
+      const { status, retryAfterSeconds = 1, message } = body;
+      return arm({ kind: 'error', status, retryAfterSeconds, ...(message === undefined ? {} : { message }) }, body);
     })
     .add('POST', '/_emulator/faults/management/slow', async (req) => {
       const body = await parseJsonBody(req, slowFaultSchema);

@@ -3,8 +3,11 @@ import { Share } from './share';
 
 /** What an injected fault does to a management call. */
 export type ManagementFaultEffect =
-  /** Answered with this status (5xx, or 429 with Baseten's body and Retry-After); the call is not applied. */
-  | { kind: 'error'; status: number; retryAfterSeconds: number }
+  /**
+   * Answered with this status (5xx, a permanent 4xx with `message`, or 429 with Baseten's body and Retry-After);
+   * the call is not applied.
+   */
+  | { kind: 'error'; status: number; retryAfterSeconds: number; message?: string }
   /**
    * Answered `delayMs` late; the call is applied, so a client whose timeout is shorter gives up on a change that
    * happened. `on-arrival`: applied at once, only the answer is late (a response stuck on the way back);
@@ -28,8 +31,13 @@ export interface FaultSelection {
   method?: string;
   /** Only calls whose path matches this pattern (./path-pattern); any when absent. */
   path?: string;
-  /** The share of matching calls faulted, exactly (the 10th, 20th, ... at 0.1). @default 1 */
+  /** The share of matching calls picked, exactly (the 10th, 20th, ... at 0.1). @default 1 */
   rate?: number;
+  /**
+   * Each pick faults that call and the next `burst - 1` matching calls too (a burst of 5xx, say): a share of
+   * rate × burst while bursts do not overlap. @default 1
+   */
+  burst?: number;
   /** Used up after faulting this many calls... */
   count?: number;
   /** ...or after this long; with neither, until cleared. @unit ms */
@@ -43,6 +51,8 @@ export interface ManagementFaultRule {
   method: string | null;
   path: string | null;
   rate: number;
+  /** Consecutive matching calls faulted per pick. */
+  burst: number;
   /** Calls it will still fault; null: no limit. */
   remaining: number | null;
   /** ISO 8601 time it expires; null: not by time. */
@@ -64,6 +74,8 @@ interface Rule {
   pathRegex: RegExp | undefined;
   share: Share;
   untilMs: number | undefined;
+  /** Calls still to fault in the burst under way. */
+  burstLeft: number;
 }
 
 /**
@@ -86,6 +98,7 @@ export class ManagementFaults {
       method: selection.method?.toUpperCase() ?? null,
       path: selection.path ?? null,
       rate,
+      burst: selection.burst ?? 1,
       remaining: selection.count ?? null,
       until: untilMs === undefined ? null : new Date(untilMs).toISOString(),
       matched: 0,
@@ -96,6 +109,7 @@ export class ManagementFaults {
       pathRegex: selection.path === undefined ? undefined : compilePathPattern(selection.path),
       share: new Share(rate),
       untilMs,
+      burstLeft: 0,
     });
     return { ...view };
   }
@@ -125,12 +139,20 @@ export class ManagementFaults {
     this.rules = [];
   }
 
-  /** Whether the rule takes this call: it matches, and its share picks it. */
+  /** Whether the rule takes this call: it matches, and a burst is under way or its share picks it. */
   private offer(rule: Rule, method: string, path: string): boolean {
     if (rule.view.method !== null && rule.view.method !== method.toUpperCase()) return false;
     if (rule.pathRegex && !rule.pathRegex.test(path)) return false;
     rule.view.matched += 1;
-    return rule.share.take();
+    // Every call counts toward the share, so picks keep their spacing (the 10th, 20th, ...) with or without bursts.
+    const picked = rule.share.take();
+    if (rule.burstLeft > 0) {
+      rule.burstLeft -= 1;
+      return true;
+    }
+    if (!picked) return false;
+    rule.burstLeft = rule.view.burst - 1;
+    return true;
   }
 
   private dropSpent(): void {

@@ -37,6 +37,7 @@ const selection = {
     .regex(/^[/*]/, 'must be a path pattern such as "/v1/models/*/deployments/*/promote" or "**/promote"')
     .optional(),
   rate: z.number().gt(0).max(1).optional(),
+  burst: z.number().int().min(1).max(100).optional(),
   count: z.number().int().positive().optional(),
   durationMs: z.number().int().positive().optional(),
 };
@@ -50,13 +51,21 @@ const atMostOneLimitError = { message: 'give at most one of count and durationMs
 /** The longest a slow or held answer may be kept back. @unit ms */
 const maxDelayMs = 10 * 60_000;
 
+/** The 4xx answers no retry can fix, which a client must report at once (bad request, key, permission, id, body). */
+export const permanentErrorStatuses = [400, 401, 403, 404, 422] as const;
+
 export const managementFaultSchema = z
   .strictObject({
     status: z
       .number()
       .int()
-      .refine((s) => s === 429 || (s >= 500 && s <= 599), 'must be 429 or a 5xx status'),
+      .refine(
+        (s) => s === 429 || (s >= 500 && s <= 599) || (permanentErrorStatuses as readonly number[]).includes(s),
+        `must be 429, a 5xx status, or one of ${permanentErrorStatuses.join(', ')}`,
+      ),
     retryAfterSeconds: z.number().int().positive().optional(),
+    /** The error body's message. @default "Injected fault: HTTP <status>" */
+    message: z.string().min(1).max(500).optional(),
     ...selection,
   })
   .refine(atMostOneLimit, atMostOneLimitError);

@@ -9,13 +9,14 @@ import { echoModel, writeTruss } from '../../support/trusses';
 import { waitFor } from '../../support/wait-for';
 import { badRequests, specOperations, type BadRequest, type SpecOperation } from './bad-requests';
 import { conformanceProblems } from './openapi';
+import { testApiKey } from '../../support/secrets';
 
 // Property: whatever a client sends to an endpoint the emulator serves (malformed or mistyped bodies, bad query
 // parameters, weird ids), the answer is a 4xx JSON error with a message or a 2xx the spec allows; never a 5xx,
 // never a hang, never a crash. The emulator runs as its own process (the real CLI), so a crash is seen as an exit.
 // Reproduce a failure with FC_SEED=<seed printed below> npx jest --runInBand <this file>.
 
-const apiKey = 'bad-input-key';
+const apiKey = testApiKey('bad-input');
 /** A few hundred requests keep the run short; FC_RUNS asks for a longer hunt. */
 const numRuns = Number(process.env.FC_RUNS ?? 300);
 /** Far beyond any answer the emulator gives a bad request: past it, the request counts as a hang. */

@@ -6,8 +6,11 @@ import { projectRoot } from '../../../src/tools/paths';
 import { readEnvFile, startEmulatorCli } from '../../support/emulator-cli';
 import { tempDir } from '../../support/temp-dirs';
 import { waitFor } from '../../support/wait-for';
+import { testApiKey } from '../../support/secrets';
 
 const cli = path.join(projectRoot, 'bin', 'baseten-cd.js');
+const cliKey = testApiKey('cli');
+const cwdKey = testApiKey('cwd');
 
 test('baseten-cd emulator --port with a bad value prints one line and exits 2', () => {
   const result = spawnSync(process.execPath, ['--', cli, 'emulator', '--port', 'abc'], {
@@ -25,7 +28,7 @@ test('baseten-cd emulator writes an env file a worker can load, serves the API w
   const envFile = path.join(dir, 'emulator.env');
   const emulator = await startEmulatorCli([
     '--api-key',
-    'cli-key',
+    cliKey,
     '--state-dir',
     path.join(dir, 'state'),
     '--env-file',
@@ -33,11 +36,11 @@ test('baseten-cd emulator writes an env file a worker can load, serves the API w
   ]);
   try {
     const vars = readEnvFile(envFile);
-    expect(vars.BASETEN_API_KEY).toBe('cli-key');
+    expect(vars.BASETEN_API_KEY).toBe(cliKey);
     expect(vars.BASETEN_API_URL).toBe(emulator.url);
     expect(vars.BASETEN_INFERENCE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/inference\/\{model_id\}$/);
     const models = await request(`${vars.BASETEN_API_URL}/v1/models`, {
-      headers: { authorization: 'Api-Key cli-key' },
+      headers: { authorization: `Api-Key ${cliKey}` },
     });
     expect(models.statusCode).toBe(200);
     expect(await models.body.json()).toEqual({ models: [] });
@@ -50,10 +53,10 @@ test('baseten-cd emulator with its default (relative) state dir builds and serve
   // The default --state-dir is relative to the working directory; model processes run elsewhere, so it must be
   // resolved before use (a relative one made every load() fail with DEPLOY_FAILED).
   const cwd = tempDir('emulator-cli-cwd');
-  const emulator = await startEmulatorCli(['--api-key', 'cwd-key'], { cwd });
+  const emulator = await startEmulatorCli(['--api-key', cwdKey], { cwd });
   try {
     expect(emulator.output()).toContain(`state:          ${path.join(cwd, '.baseten-cd', 'emulator')}`);
-    const control = new EmulatorControl({ url: emulator.url, apiKey: 'cwd-key' });
+    const control = new EmulatorControl({ url: emulator.url, apiKey: cwdKey });
     const { model, deployment } = await control.createDeployment({
       trussDir: path.join(projectRoot, 'examples', 'text-transform'),
       modelName: 'cwd-check',
@@ -62,7 +65,7 @@ test('baseten-cd emulator with its default (relative) state dir builds and serve
       `deployment ${deployment.id} to finish deploying`,
       async () => {
         const response = await request(`${emulator.url}/v1/models/${model.id}/deployments/${deployment.id}`, {
-          headers: { authorization: 'Api-Key cwd-key' },
+          headers: { authorization: `Api-Key ${cwdKey}` },
         });
         const { status } = (await response.body.json()) as { status: string };
         return ['ACTIVE', 'DEPLOY_FAILED', 'BUILD_FAILED'].includes(status) ? status : undefined;

@@ -61,6 +61,15 @@ describe('failManagement', () => {
     ]);
   });
 
+  test('a permanent 4xx answers with the given message, as Baseten words it, and changes nothing', async () => {
+    await resetProduction();
+    const message = 'You do not have permission to promote this deployment';
+    await t.control.failManagement({ status: 403, message, method: 'POST', path: '**/promote', count: 1 });
+    const refused = await t.call('POST', promotePath(), { scale_down_previous_production: false });
+    expect(refused).toMatchObject({ status: 403, body: { error: 'Forbidden', message } });
+    expect(await t.productionOf(modelId)).toBe(production);
+  });
+
   test('a rate of 0.1 fails exactly the 10th and 20th of 20 matching calls with a 5xx', async () => {
     await t.control.failManagement({ status: 502, method: 'GET', path: '/v1/models', rate: 0.1 });
     const statuses: number[] = [];
@@ -226,7 +235,8 @@ describe('control bodies', () => {
     [{ status: 503, paths: '**' }, /paths/],
     [{ status: 503, path: 'promote' }, /path pattern/],
     [{ status: 503, method: 'PO ST' }, /HTTP method/],
-    [{ status: 404 }, /429 or a 5xx/],
+    [{ status: 409 }, /429, a 5xx status, or one of 400, 401, 403, 404, 422/],
+    [{ status: 403, message: '' }, /message/],
   ])('a bad management fault %j is refused with 400 and says why', async (body, message) => {
     const refused = t.control.failManagement(body);
     await expect(refused).rejects.toBeInstanceOf(EmulatorControlError);

@@ -24,12 +24,14 @@ class Model:
     def predict(self, model_input):
         return model_input
 `;
+import { testApiKey } from '../../support/secrets';
 
 async function startWithModelProcess(signal: string) {
   const dir = tempDir(`cleanup-${signal}`);
   const helperPidFile = path.join(dir, 'helper.pid');
-  const emulator = await startEmulatorCli(['--api-key', 'cleanup-key', '--state-dir', path.join(dir, 'state')]);
-  const control = new EmulatorControl({ url: emulator.url, apiKey: 'cleanup-key' });
+  const apiKey = testApiKey('cleanup');
+  const emulator = await startEmulatorCli(['--api-key', apiKey, '--state-dir', path.join(dir, 'state')]);
+  const control = new EmulatorControl({ url: emulator.url, apiKey });
   const trussDir = writeTruss({
     modelName: `cleanup-${signal.toLowerCase()}`,
     modelPy: helperModel,

@@ -5,6 +5,7 @@ import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { closeConforming } from './openapi';
 import { answeringModel, loadGate, writeTruss, type LoadGate } from '../../support/trusses';
 import { waitFor } from '../../support/wait-for';
+import { testApiKey } from '../../support/secrets';
 
 // Rolling promotions on the real emulator: two real model processes that answer "v1" and "v2", so every request
 // says which deployment served it. Steps last the emulator's fast rollingStepMs (100 ms) unless a test sets a
@@ -310,7 +311,8 @@ test('the typed client drives a rolling promotion: settings, promote, pause, res
 
 test('a paused ramp survives an emulator restart and carries on from its step when resumed', async () => {
   const stateDir = `${t.emulator.stateDir}-restart`;
-  const first = await startTestEmulator({ stateDir, apiKey: 'restart-key' });
+  const restartKey = testApiKey('restart');
+  const first = await startTestEmulator({ stateDir, apiKey: restartKey });
   let before: RollingSetup;
   let at: number;
   try {
@@ -319,7 +321,7 @@ test('a paused ramp survives an emulator restart and carries on from its step wh
   } finally {
     await closeConforming(first);
   }
-  const second = await startTestEmulator({ stateDir, apiKey: 'restart-key' });
+  const second = await startTestEmulator({ stateDir, apiKey: restartKey });
   try {
     const base = `/v1/models/${before.modelId}/environments/production`;
     const m: RollingSetup = {

@@ -3,6 +3,7 @@ import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { closeConforming } from './openapi';
 import { echoModel, writeTruss } from '../../support/trusses';
 import { waitFor } from '../../support/wait-for';
+import { testApiKey } from '../../support/secrets';
 
 // Deployments here scale to zero after half a second idle, and wake slowly enough to see WAKING_UP.
 const options = { scaleToZeroAfterMs: 500, timings: { wakeMs: 300 } };
@@ -92,14 +93,15 @@ test('min_replica 1 set through the autoscaling settings keeps the deployment fr
 });
 
 test('after a restart, deployments that were serving come back SCALED_TO_ZERO and wake on demand', async () => {
-  const first = await startTestEmulator({ stateDir: t.emulator.stateDir + '-restart', apiKey: 'restart-key' });
+  const restartKey = testApiKey('restart');
+  const first = await startTestEmulator({ stateDir: t.emulator.stateDir + '-restart', apiKey: restartKey });
   const { model, deployment } = await first.control.createDeployment({
     trussDir: writeTruss({ modelName: 'durable', modelPy: echoModel }),
   });
   await first.waitForStatus(model.id, deployment.id, 'ACTIVE');
   await first.close();
 
-  const second = await startTestEmulator({ stateDir: first.emulator.stateDir, apiKey: 'restart-key' });
+  const second = await startTestEmulator({ stateDir: first.emulator.stateDir, apiKey: restartKey });
   try {
     expect(await second.getDeployment(model.id, deployment.id)).toMatchObject({
       status: 'SCALED_TO_ZERO',

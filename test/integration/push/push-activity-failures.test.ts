@@ -12,6 +12,7 @@ import { copyExample } from '../../support/trusses';
 import { processExists } from '../../support/processes';
 import { waitFor } from '../../support/wait-for';
 import { quietActivityEnvironment } from './support';
+import { testApiKey } from '../../support/secrets';
 
 const published = (trussDir: string): PushInput => ({ trussDir, candidate: { kind: 'published' } });
 
@@ -26,7 +27,7 @@ describe('push activity failures on the real truss CLI', () => {
   });
 
   async function activitiesFor(port: number) {
-    const env = await prepareTrussEnvironment({ port, apiKey: 'test-key-not-secret' }, work);
+    const env = await prepareTrussEnvironment({ port, apiKey: testApiKey('push-failures') }, work);
     return createPushActivities({ trussCliPath: trussCliPath(), remote: 'local', env });
   }
 

@@ -6,6 +6,7 @@ import type { PushInput } from '../../../src/activities/push-types';
 import { prepareTrussEnvironment } from '../../../src/emulator/push/truss-env';
 import { trussCliPath } from '../../../src/tools/paths';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
+import { assertNoSecretIn } from '../../support/secrets';
 import { uniqueId } from '../../support/temporal';
 import { copyExample } from '../../support/trusses';
 import { quietActivityEnvironment, runActivity, runCli } from './support';
@@ -54,7 +55,7 @@ describe('push activity', () => {
     expect(beats.map((b) => b.line)).toContain(
       'Deploying as a published deployment. Use --watch for a development deployment.',
     );
-    expect(JSON.stringify(beats)).not.toContain(te.emulator.apiKey);
+    assertNoSecretIn('the push heartbeats', JSON.stringify(beats));
   });
 
   it('creates a development deployment that truss predict --model reaches', async () => {

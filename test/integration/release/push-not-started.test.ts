@@ -5,6 +5,7 @@ import { loadWorkerConfig } from '../../../src/fleet/config';
 import { runWorker, type RunningWorker } from '../../../src/fleet/run-worker';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../../support/temporal';
 import { releaseInput } from './release-harness';
+import { testApiKey } from '../../support/secrets';
 
 // The push runs only in the `baseten-cd deploy` process that started the release. When that process is gone
 // before the push starts, nobody polls the push task queue: the release must end, not wait forever.
@@ -20,7 +21,7 @@ describe('a release whose push nobody picks up', () => {
       loadWorkerConfig({
         TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
         BASETEN_CD_TASK_QUEUE: taskQueue,
-        BASETEN_API_KEY: 'unused',
+        BASETEN_API_KEY: testApiKey('unused'),
         BASETEN_API_URL: 'http://127.0.0.1:9',
       }),
     );

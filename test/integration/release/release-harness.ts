@@ -4,7 +4,7 @@ import { projectRoot } from '../../../src/tools/paths';
 import { validationSpecSchema } from '../../../src/validation/schema';
 import type { deployModel } from '../../../src/workflows/deploy';
 import type { DeployInput } from '../../../src/workflows/types';
-import type { RunningWorker } from '../../../src/fleet/run-worker';
+import type { RunWorkerOptions, RunningWorker } from '../../../src/fleet/run-worker';
 import type { EmulatorOptions } from '../../../src/emulator/options';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { startFleetWorker } from '../../support/fleet-worker';
@@ -64,7 +64,9 @@ export interface ReleaseHarness {
   close(): Promise<void>;
 }
 
-export async function startReleaseHarness(options: { emulator?: EmulatorOptions } = {}): Promise<ReleaseHarness> {
+export async function startReleaseHarness(
+  options: { emulator?: EmulatorOptions; worker?: RunWorkerOptions } = {},
+): Promise<ReleaseHarness> {
   const temporal = await connectTemporal();
   const emu = await startTestEmulator(options.emulator).catch(async (err: unknown) => {
     await temporal.close();
@@ -74,6 +76,7 @@ export async function startReleaseHarness(options: { emulator?: EmulatorOptions 
   const pushTaskQueue = uniqueId('push');
   const fleet: RunningWorker = await startFleetWorker(emu.emulator, taskQueue, {
     poll: { initialMs: 50, maxMs: 250 },
+    ...options.worker,
   }).catch(async (err: unknown) => {
     await Promise.allSettled([emu.close(), temporal.close()]);
     throw err;

@@ -8,7 +8,7 @@ import { approveUpdate } from '../../../src/workflows/messages';
 import type { DeployInput, DeployResult } from '../../../src/workflows/types';
 import { validationSpecSchema } from '../../../src/validation/schema';
 import { uniqueId } from '../../support/temporal';
-import { fakeActivityWorker, startTimeSkipping } from '../../support/time-skipping';
+import { fakeActivityWorker, startTimeSkipping, stopTimeSkipping } from '../../support/time-skipping';
 import { waitForStage } from '../../support/release-stage';
 import { basetenFailure, FakeFleet } from './fake-fleet';
 
@@ -19,7 +19,7 @@ let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   env = await startTimeSkipping();
 });
-afterAll(() => env?.teardown());
+afterAll(() => stopTimeSkipping(env));
 
 const validation = validationSpecSchema.parse({
   warmup: { requests: 0 },

@@ -15,7 +15,7 @@ import { defaultWatchSettings } from '../../../src/workflows/watch-rules';
 import type { WatchInput, WatchState } from '../../../src/workflows/watch-types';
 import { recordHistory } from '../release/histories';
 import { uniqueId } from '../../support/temporal';
-import { fakeActivityWorker, startTimeSkipping } from '../../support/time-skipping';
+import { fakeActivityWorker, startTimeSkipping, stopTimeSkipping } from '../../support/time-skipping';
 import { waitFor } from '../../support/wait-for';
 import { basetenFailure, FakeFleet, unhealthy } from './fake-fleet';
 
@@ -26,7 +26,7 @@ let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   env = await startTimeSkipping();
 });
-afterAll(() => env?.teardown());
+afterAll(() => stopTimeSkipping(env));
 
 type WatchHandle = WorkflowHandleWithFirstExecutionRunId<typeof watchProduction>;
 

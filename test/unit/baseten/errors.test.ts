@@ -72,10 +72,14 @@ describe('isRetryable', () => {
 });
 
 describe('basetenMessage', () => {
-  it('reads error, message or detail, in that order', () => {
-    expect(basetenMessage({ error: 'e', message: 'm', detail: 'd' })).toBe('e');
-    expect(basetenMessage({ message: 'm', detail: 'd' })).toBe('m');
-    expect(basetenMessage({ detail: 'd' })).toBe('d');
+  it('reads message, detail or error, the most specific first (truss prints message)', () => {
+    expect(basetenMessage({ error: 'Forbidden', message: 'no access to model abc', detail: 'd' })).toBe(
+      'no access to model abc',
+    );
+    expect(basetenMessage({ error: 'e', detail: 'd' })).toBe('d');
+    expect(basetenMessage({ error: 'Rate limit exceeded. Please try again later.', retry_after: 3 })).toBe(
+      'Rate limit exceeded. Please try again later.',
+    );
   });
 
   it('shows a structured detail (FastAPI validation errors) as JSON', () => {

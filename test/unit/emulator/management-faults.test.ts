@@ -44,6 +44,14 @@ describe('management fault rules', () => {
     expect(hits).toHaveLength(30);
   });
 
+  test('a burst faults each picked call and the ones right after it', () => {
+    const faults = new ManagementFaults();
+    faults.add(unavailable, { rate: 0.1, burst: 3 });
+    const picked = Array.from({ length: 40 }, (_, i) => (faults.take('GET', '/v1/models') ? i + 1 : 0)).filter(Boolean);
+    expect(picked).toEqual([10, 11, 12, 20, 21, 22, 30, 31, 32, 40]);
+    expect(faults.list()).toEqual([expect.objectContaining({ burst: 3, matched: 40, faulted: 10 })]);
+  });
+
   test('count limits the faulted calls (not the matching ones); the spent rule disappears', () => {
     const faults = new ManagementFaults();
     faults.add(unavailable, { rate: 0.5, count: 2 });
