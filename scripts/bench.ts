@@ -17,6 +17,8 @@ import { benchSdkLogger } from '../bench/sdk-logger';
 import { benchSettings, BenchStack } from '../bench/stack';
 import { formatTable } from '../bench/table';
 import { benchValidation } from '../bench/validation';
+import { benchDetectRestore } from '../bench/detect-restore';
+import { benchHistoryCost } from '../bench/history-cost';
 import { ExitCode } from '../src/common/exit-codes';
 import { UsageError } from '../src/common/usage-error';
 import { projectRoot } from '../src/tools/paths';
@@ -75,6 +77,11 @@ async function run(): Promise<void> {
       if (selected('validation')) report('validation', await benchValidation(emulator, baseten, model));
       if (selected('management')) report('management', await benchManagement(emulator, model));
     }
+    if (selected('detect-restore')) {
+      const options = args.quick ? { perCell: 2, lanes: 12 } : { perCell: 20, lanes: 16 };
+      report('detect-restore', await benchDetectRestore(stack, parts, options));
+    }
+    if (selected('history-cost')) report('history-cost', await benchHistoryCost(args.quick ? 1 : 3, 25));
   } finally {
     await stack.close();
   }
