@@ -1,13 +1,15 @@
 import { APIUserAbortError } from './errors';
 
 /**
- * Spaces the management calls to each endpoint evenly, at most `perSecond` a second per endpoint: each call takes
- * the next free slot of its endpoint, `1000 / perSecond` ms after the one before, and waits for it. Spread rather
- * than a bucket that refills: a thousand watchers looking at once reach Baseten one by one, never as a burst
- * (Baseten allows 100 requests/s per endpoint and API key, counted over a sliding second).
+ * Spaces the management calls to each endpoint evenly, at most `perSecond` a second per endpoint: calls to one
+ * endpoint go one after the other, each at least `1000 / perSecond` ms after the previous one actually went. Spread
+ * rather than a bucket that refills: a thousand watchers looking at once reach Baseten one by one, never as a burst
+ * (Baseten allows 100 requests/s per endpoint and API key, counted over a sliding second). Spacing from the actual
+ * send, not from a planned slot, keeps a stalled event loop from sending its overdue calls all at once afterwards.
  */
 export class EndpointRateLimiter {
-  private readonly nextSlot = new Map<string, number>();
+  /** Per endpoint: when the last call admitted so far goes (resolves once it went). */
+  private readonly lastSend = new Map<string, Promise<number>>();
   private readonly spacingMs: number;
 
   constructor(
@@ -23,14 +25,22 @@ export class EndpointRateLimiter {
   }
 
   /**
-   * Waits for this call's slot on `endpoint`. Slots go in arrival order; a caller that gives up (its signal
-   * aborts) keeps its slot unused, so the spacing only ever errs on the slow side.
+   * Waits until this call may go to `endpoint`: calls go in arrival order. A caller that gives up (its signal
+   * aborts) hands its turn on without sending, so the spacing only ever errs on the slow side.
    */
   async acquire(endpoint: string, signal?: AbortSignal): Promise<void> {
-    const now = this.now();
-    const slot = Math.max(now, this.nextSlot.get(endpoint) ?? now);
-    this.nextSlot.set(endpoint, slot + this.spacingMs);
-    if (slot > now) await this.sleep(slot - now, signal);
+    const previous = this.lastSend.get(endpoint) ?? Promise.resolve(Number.NEGATIVE_INFINITY);
+    let went!: (at: number) => void;
+    this.lastSend.set(endpoint, new Promise<number>((resolve) => (went = resolve)));
+    const previousAt = await previous;
+    try {
+      const wait = previousAt + this.spacingMs - this.now();
+      if (wait > 0) await this.sleep(wait, signal);
+    } catch (err) {
+      went(previousAt);
+      throw err;
+    }
+    went(this.now());
   }
 }
 

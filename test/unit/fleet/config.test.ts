@@ -26,7 +26,7 @@ describe('worker configuration from the environment', () => {
       basetenApiUrl: undefined,
       basetenInferenceUrl: undefined,
       maxConcurrentActivities: 1000,
-      apiRateLimitPerSecond: 90,
+      apiRateLimitPerSecond: 80,
     });
   });
 
