@@ -5,8 +5,11 @@ import { z } from 'zod';
 
 const metricSchema = z.object({
   name: z.string().min(1),
-  /** `ms` (durations, latencies) and `count` (errors) are better lower, `req/s` higher. */
-  unit: z.enum(['ms', 'req/s', 'count']),
+  /**
+   * `ms`/`s` durations and latencies, `count` (errors, misses), `ratio` (ours ÷ a baseline measured in the same
+   * run), `events/h` and `actions/h` (Temporal history per watched model-hour), `%` (CPU of one core), `MiB`.
+   */
+  unit: z.enum(['ms', 's', 'req/s', 'count', 'ratio', 'events/h', 'actions/h', '%', 'MiB']),
   value: z.number(),
 });
 export type Metric = z.infer<typeof metricSchema>;
@@ -16,6 +19,8 @@ const benchmarkResultSchema = z.object({
   /** What was run, e.g. "3 releases"; printed under the title so numbers are read against their setup. */
   setup: z.string(),
   metrics: z.array(metricSchema),
+  /** What a reader must know to read the numbers right (a target missed and why, a stand-in used). */
+  notes: z.array(z.string()).optional(),
   /** Set when the benchmark could not finish; its metrics are then partial or empty. */
   error: z.string().optional(),
 });
@@ -23,22 +28,48 @@ export type BenchmarkResult = z.infer<typeof benchmarkResultSchema>;
 
 const resultsFileSchema = z.object({
   recordedAt: z.string(),
-  machine: z.object({ cpus: z.number(), node: z.string(), platform: z.string() }),
+  /** `quick`: fewer repetitions (npm run bench -- --quick); the keys are the same as a full run's. */
+  mode: z.enum(['full', 'quick']).optional(),
+  machine: z.object({
+    cpus: z.number(),
+    node: z.string(),
+    platform: z.string(),
+    memoryMiB: z.number().optional(),
+    /** The 1-minute load average when the run started: other work on the machine skews every number. */
+    loadAverage: z.number().optional(),
+  }),
   benchmarks: z.record(z.string(), benchmarkResultSchema),
 });
 export type ResultsFile = z.infer<typeof resultsFileSchema>;
 
 /** This run's results, values rounded to tenths (finer digits are noise, and make the baseline diff unreadable). */
-export function resultsFile(benchmarks: Record<string, BenchmarkResult>): ResultsFile {
+export function resultsFile(
+  benchmarks: Record<string, BenchmarkResult>,
+  mode: 'full' | 'quick' = 'full',
+  loadAverage: number = os.loadavg()[0] ?? 0,
+): ResultsFile {
   const rounded = Object.entries(benchmarks).map(([name, result]) => {
-    const metrics = result.metrics.map((m) => ({ ...m, value: Math.round(m.value * 10) / 10 }));
+    const metrics = result.metrics.map((m) => ({ ...m, value: roundValue(m) }));
     return [name, { ...result, metrics }] as const;
   });
   return {
     recordedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    mode,
+    machine: {
+      cpus: os.cpus().length,
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      memoryMiB: Math.round(os.totalmem() / 2 ** 20),
+      loadAverage: Math.round(loadAverage * 100) / 100,
+    },
     benchmarks: Object.fromEntries(rounded),
   };
+}
+
+/** Ratios keep two decimals (1.05 and 1.14 differ); everything else tenths. */
+function roundValue(metric: Metric): number {
+  const scale = metric.unit === 'ratio' ? 100 : 10;
+  return Math.round(metric.value * scale) / scale;
 }
 
 /** The committed baseline, or undefined when there is none yet. A corrupt file is an error naming the file. */

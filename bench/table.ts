@@ -3,7 +3,8 @@ import type { BenchmarkResult, Metric } from './results';
 const headers = ['metric', 'baseline', 'current', 'change (%)'] as const;
 
 /** Tenths below 100, whole numbers above: more digits than that is noise on a shared 2-core machine. */
-export function formatValue(value: number): string {
+export function formatValue(value: number, unit?: Metric['unit']): string {
+  if (unit === 'ratio') return value.toFixed(2);
   return Math.abs(value) < 100 ? value.toFixed(1) : Math.round(value).toString();
 }
 
@@ -25,8 +26,8 @@ export function formatTable(current: BenchmarkResult, baseline: BenchmarkResult 
     const old = before.get(label(metric));
     return [
       label(metric),
-      old === undefined ? '-' : formatValue(old),
-      formatValue(metric.value),
+      old === undefined ? '-' : formatValue(old, metric.unit),
+      formatValue(metric.value, metric.unit),
       formatChange(old, metric.value),
     ];
   });
@@ -35,6 +36,7 @@ export function formatTable(current: BenchmarkResult, baseline: BenchmarkResult 
     cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('   ');
   const lines = [`${current.title}`, `  ${current.setup}`, line(headers), line(widths.map((w) => '-'.repeat(w)))];
   lines.push(...rows.map(line));
+  for (const note of current.notes ?? []) lines.push(`  note: ${note}`);
   if (current.error) lines.push(`ERROR: ${current.error}`);
   return lines.join('\n');
 }

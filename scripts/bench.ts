@@ -6,6 +6,7 @@
  *   --update-baseline                                    rewrite bench/baseline.json with this run's clean results
  */
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Runtime } from '@temporalio/worker';
 import { parseBenchArgs, type BenchmarkName } from '../bench/args';
 import { deployActive, type DeployedModel } from '../bench/deployment';
@@ -17,6 +18,9 @@ import { benchSdkLogger } from '../bench/sdk-logger';
 import { benchSettings, BenchStack } from '../bench/stack';
 import { formatTable } from '../bench/table';
 import { benchValidation } from '../bench/validation';
+import { benchDetectRestore } from '../bench/detect-restore';
+import { benchHistoryCost } from '../bench/history-cost';
+import { benchScale } from '../bench/scale';
 import { ExitCode } from '../src/common/exit-codes';
 import { UsageError } from '../src/common/usage-error';
 import { projectRoot } from '../src/tools/paths';
@@ -56,9 +60,12 @@ async function run(): Promise<void> {
   const stack = await BenchStack.create(emulatorLogger);
   stopOnSignal(stack);
   const results: Partial<Record<BenchmarkName, BenchmarkResult>> = {};
+  let lastReport = performance.now();
   const report = (name: BenchmarkName, result: BenchmarkResult): void => {
     results[name] = result;
-    console.log(`\n${formatTable(result, baseline?.benchmarks[name])}`);
+    const took = ((performance.now() - lastReport) / 1000).toFixed(0);
+    lastReport = performance.now();
+    console.log(`\n${formatTable(result, baseline?.benchmarks[name])}\n  (${took} s)`);
   };
   const selected = (name: BenchmarkName): boolean => args.only.includes(name);
   try {
@@ -74,6 +81,17 @@ async function run(): Promise<void> {
       const model: DeployedModel = await deployActive(control, baseten, trussDir, 'bench-sampling');
       if (selected('validation')) report('validation', await benchValidation(emulator, baseten, model));
       if (selected('management')) report('management', await benchManagement(emulator, model));
+    }
+    if (selected('detect-restore')) {
+      const options = args.quick ? { perCell: 2, lanes: 12 } : { perCell: 20, lanes: 16 };
+      report('detect-restore', await benchDetectRestore(stack, parts, options));
+    }
+    if (selected('history-cost')) report('history-cost', await benchHistoryCost(args.quick ? 0.5 : 3, 25));
+    if (selected('scale')) {
+      const options = args.quick
+        ? { fleets: [{ models: 100, faults: 3 }, { models: 1000, faults: 4 }], windowMs: 12_000 }
+        : { fleets: [{ models: 100, faults: 10 }, { models: 1000, faults: 20 }], windowMs: 60_000 };
+      report('scale', await benchScale(stack, options));
     }
   } finally {
     await stack.close();

@@ -336,6 +336,8 @@ export class BasetenClient {
       body,
       timeoutMs: this.attemptTimeoutMs(options),
       signal: options.signal,
+      // Each client method is one endpoint of Baseten's (ids aside), which is how its rate limits count.
+      endpoint: `${method} ${call}`,
     };
     const result = await this.transport.send(request);
     return parseResponse(call, describeCall(request), result.text, schema);

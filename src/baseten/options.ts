@@ -47,6 +47,15 @@ export interface BasetenClientOptions {
    * @unit retries
    */
   maxRetries?: number;
+  /**
+   * Client-side limit on management calls: at most this many a second to each endpoint (getEnvironment,
+   * getDeploymentMetrics, ...), spaced evenly, so that many callers sharing the client stay under Baseten's
+   * documented 100 requests/s per endpoint without a 429. A call waits for its slot within its own timeout.
+   * Inference (predict, wake) is not limited.
+   * @default undefined (no limit)
+   * @unit requests per second per endpoint
+   */
+  rateLimitPerSecond?: number;
   /** The undici dispatcher (connection pool, proxy agent...). @default undici's global dispatcher */
   dispatcher?: Dispatcher;
   /** Receives one line per retry, with the attempt count. @default console */
@@ -63,6 +72,7 @@ export interface ResolvedOptions {
   timeoutMs: number;
   predictTimeoutMs: number;
   maxRetries: number;
+  rateLimitPerSecond: number | undefined;
   dispatcher: Dispatcher | undefined;
   logger: BasetenLogger;
   sleep: (ms: number) => Promise<void>;
@@ -91,6 +101,10 @@ export function resolveOptions(options: BasetenClientOptions): ResolvedOptions {
     timeoutMs: positive(options.timeoutMs ?? 60_000, 'timeoutMs'),
     predictTimeoutMs: positive(options.predictTimeoutMs ?? 300_000, 'predictTimeoutMs'),
     maxRetries: retries(options.maxRetries ?? 2),
+    rateLimitPerSecond:
+      options.rateLimitPerSecond === undefined
+        ? undefined
+        : positive(options.rateLimitPerSecond, 'rateLimitPerSecond', 'requests per second'),
     dispatcher: options.dispatcher,
     logger: options.logger ?? console,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -109,8 +123,9 @@ function checkUrl(value: string, what: string): string {
   return value.replace(/\/+$/, '');
 }
 
-function positive(value: number, what: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new BasetenConfigError(`${what} must be a positive number of ms`);
+function positive(value: number, what: string, unit = 'ms'): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new BasetenConfigError(`${what} must be a positive number of ${unit}`);
   return value;
 }
 

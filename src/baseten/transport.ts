@@ -9,6 +9,7 @@ import {
 } from './errors';
 import type { ResolvedOptions } from './options';
 import { parseBodyText } from './parse';
+import { EndpointRateLimiter } from './rate-limit';
 import { backoffMs, retryAfterOf, shouldRetry } from './retry';
 import { version } from '../../package.json';
 
@@ -24,6 +25,8 @@ export interface HttpCall {
   body?: unknown;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The endpoint a client-side rate limit counts the call against (management calls); unset: not limited. */
+  endpoint?: string;
 }
 
 /** A response whose body was read in full. */
@@ -48,7 +51,12 @@ export function describeCall(call: Pick<HttpCall, 'method' | 'url'>): string {
 
 /** Sends HTTP requests to Baseten: one attempt at a time, or with the client's retry budget. */
 export class Transport {
-  constructor(private readonly options: ResolvedOptions) {}
+  private readonly limiter: EndpointRateLimiter | undefined;
+
+  constructor(private readonly options: ResolvedOptions) {
+    this.limiter =
+      options.rateLimitPerSecond === undefined ? undefined : new EndpointRateLimiter(options.rateLimitPerSecond);
+  }
 
   /** Retries connection errors, 408, 409, 429 and 5xx within `maxRetries`; throws an `APIError` for any non-2xx. */
   async send(call: HttpCall): Promise<HttpResult> {
@@ -81,8 +89,13 @@ export class Transport {
     }, call.timeoutMs);
     const onUserAbort = (): void => controller.abort();
     call.signal?.addEventListener('abort', onUserAbort, { once: true });
-    const started = performance.now();
+    let started = performance.now();
     try {
+      // The wait for a rate-limit slot counts against the attempt's timeout, like the answer does.
+      if (this.limiter && call.endpoint !== undefined) {
+        await this.limiter.acquire(call.endpoint, controller.signal);
+        started = performance.now();
+      }
       const response = await request(call.url, {
         method: call.method,
         headers: this.headers(call.body !== undefined),

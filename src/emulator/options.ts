@@ -3,6 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultRateLimits, type RateLimits } from './http/rate-limit';
+import { startModelProcess, type ModelProcess, type StartModelProcessOptions } from './runtime';
+
+/** Starts a deployment's model process once its Truss is built. */
+export type ModelProcessStarter = (options: StartModelProcessOptions) => Promise<ModelProcess>;
 
 /** How long the emulator holds each simulated phase, so every status is observable by a poller. */
 export interface EmulatorTimings {
@@ -81,6 +85,16 @@ export interface EmulatorOptions {
   logger?: EmulatorLogger;
   /** Called with every management API response. */
   onResponse?: (response: RecordedResponse) => void;
+  /**
+   * Starts model processes. @default a real Python process per deployment (the Truss's model.py). Only the bench's
+   * scale run passes an in-process stand-in, to hold a thousand deployments on one machine.
+   */
+  startModelProcess?: ModelProcessStarter;
+  /**
+   * Write the state snapshot after every change, so a restart finds it. @default true. The bench's scale run turns
+   * it off: rewriting the snapshot of thousands of deployments on each status change costs more than the run.
+   */
+  persistState?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -93,6 +107,8 @@ export interface ResolvedOptions {
   rateLimits: RateLimits;
   logger: EmulatorLogger;
   onResponse: ((response: RecordedResponse) => void) | undefined;
+  startModelProcess: ModelProcessStarter;
+  persistState: boolean;
 }
 
 export const consoleLogger: EmulatorLogger = {
@@ -120,5 +136,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
     logger: options.logger ?? consoleLogger,
     onResponse: options.onResponse,
+    startModelProcess: options.startModelProcess ?? startModelProcess,
+    persistState: options.persistState ?? true,
   };
 }

@@ -24,7 +24,22 @@ export interface WorkerConfig {
   webhookUrl?: string;
   /** BASETEN_CD_METRICS_PORT: serve Prometheus metrics on 0.0.0.0:PORT/metrics. @default off */
   metricsPort?: number;
+  /**
+   * BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: activities this worker runs at once. Each watched model holds one (its
+   * observation slice runs for 30 minutes), so this bounds the models one worker can watch; releases need a few
+   * more. @default 1000
+   */
+  maxConcurrentActivities: number;
+  /**
+   * BASETEN_CD_API_RATE_LIMIT: management API calls this worker sends a second to each endpoint, spaced evenly.
+   * Baseten allows 100 per endpoint and API key: workers sharing a key split that. The default keeps a fifth in
+   * reserve, because calls sent evenly do not arrive evenly (npm run bench: 80/s sent peak at 83 in one second).
+   * @default 80 @unit requests/s
+   */
+  apiRateLimitPerSecond: number;
 }
+
+export const workerDefaults = { maxConcurrentActivities: 1000, apiRateLimitPerSecond: 80 } as const;
 
 /** The Baseten variables a worker reads (the `worker --help` text, after the Temporal ones). */
 export const basetenEnvironment: readonly EnvDoc[] = [
@@ -43,9 +58,19 @@ export const fleetEnvironment: readonly EnvDoc[] = [
     'BASETEN_CD_WEBHOOK_URL',
     'POST a JSON notification (Slack-compatible) on promotion, rejection and revert (default off)',
   ],
+  [
+    'BASETEN_CD_MAX_CONCURRENT_ACTIVITIES',
+    `activities run at once: one per watched model, plus a few per release (default ${workerDefaults.maxConcurrentActivities})`,
+  ],
+  [
+    'BASETEN_CD_API_RATE_LIMIT',
+    `Baseten management calls per second per endpoint, spaced evenly; Baseten allows 100 per API key, so workers sharing a key split it (default ${workerDefaults.apiRateLimitPerSecond})`,
+  ],
 ];
 
 const isPort = (v: string) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65_535;
+const isWholeNumber = (v: string) => /^\d{1,7}$/.test(v) && Number(v) >= 1;
+const isRate = (v: string) => /^\d{1,6}(\.\d+)?$/.test(v) && Number(v) > 0;
 
 const envSchema = z.object({
   ...temporalEnvShape,
@@ -61,6 +86,12 @@ const envSchema = z.object({
   BASETEN_CD_METRICS_PORT: optionalEnv.refine((v) => v === undefined || isPort(v), {
     message: 'must be a port number, 1..65535',
   }),
+  BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: optionalEnv.refine((v) => v === undefined || isWholeNumber(v), {
+    message: 'must be a whole number of at least 1',
+  }),
+  BASETEN_CD_API_RATE_LIMIT: optionalEnv.refine((v) => v === undefined || isRate(v), {
+    message: 'must be a positive number of requests per second, e.g. 90',
+  }),
 });
 
 /** Reads and checks the worker's environment; throws ConfigError listing every bad or missing variable. */
@@ -73,5 +104,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     basetenInferenceUrl: e.BASETEN_INFERENCE_URL,
     webhookUrl: e.BASETEN_CD_WEBHOOK_URL,
     metricsPort: e.BASETEN_CD_METRICS_PORT === undefined ? undefined : Number(e.BASETEN_CD_METRICS_PORT),
+    maxConcurrentActivities: Number(e.BASETEN_CD_MAX_CONCURRENT_ACTIVITIES ?? workerDefaults.maxConcurrentActivities),
+    apiRateLimitPerSecond: Number(e.BASETEN_CD_API_RATE_LIMIT ?? workerDefaults.apiRateLimitPerSecond),
   };
 }

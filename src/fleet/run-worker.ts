@@ -36,6 +36,8 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     inferenceUrl: config.basetenInferenceUrl,
     maxRetries: 0,
     ...(options.basetenTimeoutMs === undefined ? {} : { timeoutMs: options.basetenTimeoutMs }),
+    // One client serves every activity of this worker, so the limit holds for all its watchers together.
+    rateLimitPerSecond: config.apiRateLimitPerSecond,
   });
   const connection = await connectNative(config.temporal);
   let worker: Worker;
@@ -53,6 +55,7 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
         { webhookUrl: config.webhookUrl, uiBaseUrl: config.temporal.uiUrl },
       ),
       ...(options.identity ? { identity: options.identity } : {}),
+      maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
       shutdownGraceTime: '10 seconds',
     });
   } catch (err) {

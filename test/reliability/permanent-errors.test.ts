@@ -1,4 +1,4 @@
-import { resultFromWorkflowError } from '../../src/cli/deploy/follow';
+import { resultFromWorkflowError } from '../../src/operations/release-follow';
 import type { deployModel } from '../../src/workflows/deploy';
 import type { DeployResult } from '../../src/workflows/types';
 import {

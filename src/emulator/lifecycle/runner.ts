@@ -4,13 +4,12 @@ import {
   ModelProcessExitedError,
   buildModelEnvironment,
   readTrussConfig,
-  startModelProcess,
   type BuiltEnvironment,
   type ModelProcess,
   type TrussConfig,
 } from '../runtime';
 import type { Faults } from '../control/faults';
-import type { EmulatorLogger, EmulatorTimings } from '../options';
+import type { EmulatorLogger, EmulatorTimings, ModelProcessStarter } from '../options';
 import type { DeploymentRecord, DeploymentStatus } from '../state/types';
 import { HealthWindow } from './health';
 import { IdleTimer } from './idle-timer';
@@ -23,6 +22,7 @@ export interface RunnerContext {
   faults: Faults;
   logs: LogBook;
   logger: EmulatorLogger;
+  startModelProcess: ModelProcessStarter;
   /** Records the status, logs a lifecycle line, persists and wakes waiters. */
   setStatus(dep: DeploymentRecord, status: DeploymentStatus, note?: string): void;
   /** The deployment reached ACTIVE for the first time (finishes a pending promotion). */
@@ -257,7 +257,7 @@ export class DeploymentRunner {
     this.status('LOADING_MODEL');
     let started: ModelProcess | undefined;
     try {
-      started = await startModelProcess({
+      started = await this.ctx.startModelProcess({
         trussDir: this.dep.trussDir,
         config,
         environment,

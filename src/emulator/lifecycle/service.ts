@@ -133,6 +133,7 @@ export class EmulatorService implements PromotionHost {
         faults: this.faults,
         logs: this.logs,
         logger: this.options.logger,
+        startModelProcess: this.options.startModelProcess,
         setStatus: (d, status) => this.setStatus(d, status),
         onFirstActive: (d) => {
           completePending(this, d);
@@ -153,7 +154,7 @@ export class EmulatorService implements PromotionHost {
   }
 
   save(): void {
-    this.store.save();
+    if (this.options.persistState) this.store.save();
   }
 
   /** Promotes by deployment (the `development` alias and dev deployments build a new published one). */

@@ -277,3 +277,37 @@ describe('BasetenClient management calls', () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+describe('BasetenClient rate limit (rateLimitPerSecond)', () => {
+  it('spreads concurrent calls to one endpoint over time, leaves other endpoints alone, and never delays predict', async () => {
+    const arrivals: Array<{ path: string; at: number }> = [];
+    server.handle((req, res) => {
+      arrivals.push({ path: req.path, at: performance.now() });
+      if (req.path.endsWith('/predict')) sendJson(res, 200, { ok: true });
+      else if (req.path.includes('/environments/')) sendJson(res, 200, environment);
+      else sendJson(res, 200, model);
+    });
+    const limited = clientFor(server, { rateLimitPerSecond: 20 });
+    await Promise.all([
+      ...Array.from({ length: 5 }, () => limited.getModel('abc1d2ef')),
+      limited.getEnvironment('abc1d2ef', 'production'),
+      ...Array.from({ length: 5 }, () => limited.predict('abc1d2ef', { kind: 'production' }, {})),
+    ]);
+    const models = arrivals.filter((a) => a.path === '/v1/models/abc1d2ef').map((a) => a.at);
+    expect(models).toHaveLength(5);
+    // 20 a second is one every 50 ms: five calls span at least 200 ms (less a little for the network's jitter).
+    expect((models[4] as number) - (models[0] as number)).toBeGreaterThan(180);
+    // The environment read and the predictions did not queue behind the model reads.
+    const others = arrivals.filter((a) => a.path !== '/v1/models/abc1d2ef');
+    expect(others).toHaveLength(6);
+    for (const other of others) expect(other.at).toBeLessThan(models[4] as number);
+  });
+
+  it('counts the wait for a slot against the call timeout', async () => {
+    answer(model);
+    const limited = clientFor(server, { rateLimitPerSecond: 1 });
+    await limited.getModel('abc1d2ef');
+    await expect(limited.getModel('abc1d2ef', { timeoutMs: 50 })).rejects.toThrow('timed out after 50 ms');
+    expect(server.requests).toHaveLength(1);
+  });
+});

@@ -7,7 +7,7 @@ import { connectTemporal, uniqueId, type TemporalTestContext } from '../../suppo
 import { waitFor } from '../../support/wait-for';
 import { startWorkerProcess, stopProcess } from '../../support/worker-process';
 import { createEmulatorPushWorker } from '../release/emulator-push';
-import { decodedHistoryText } from '../release/histories';
+import { expectNoSecretInHistory } from '../../support/history-scan';
 import { releaseInput } from '../release/release-harness';
 import { answeringTruss, answersValidation, fastWatch, watcherWhen } from './watcher-harness';
 
@@ -89,8 +89,10 @@ describe('a worker crash in the middle of a revert', () => {
       expect(state.watchedDeploymentId).toBe(v1.id);
       const promotes = (await emu.promoteCalls(seeded.id)).filter((c) => c.path.includes(`/deployments/${v1.id}/`));
       expect(promotes).toHaveLength(1);
-      const history = await temporal.client.workflow.getHandle(watcherWorkflowId(model, 'production')).fetchHistory();
-      expect(decodedHistoryText(history)).not.toContain(emu.emulator.apiKey);
+      await expectNoSecretInHistory(temporal.client.workflow.getHandle(watcherWorkflowId(model, 'production')), {
+        needle: emu.emulator.apiKey,
+        mustSee: v1.id,
+      });
     });
   }, 300_000);
 });

@@ -25,6 +25,8 @@ describe('worker configuration from the environment', () => {
       basetenApiKey: 'k-123',
       basetenApiUrl: undefined,
       basetenInferenceUrl: undefined,
+      maxConcurrentActivities: 1000,
+      apiRateLimitPerSecond: 80,
     });
   });
 
@@ -99,5 +101,24 @@ describe('worker configuration from the environment', () => {
       'BASETEN_CD_METRICS_PORT must be a port number, 1..65535',
     ]);
     expect(lines.join('\n')).not.toContain('secret-path');
+  });
+
+  it('reads how many activities run at once and the API rate limit, so one worker can watch many models', () => {
+    expect(
+      loadWorkerConfig({
+        BASETEN_API_KEY: 'k',
+        BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: ' 2500 ',
+        BASETEN_CD_API_RATE_LIMIT: '45.5',
+      }),
+    ).toMatchObject({ maxConcurrentActivities: 2500, apiRateLimitPerSecond: 45.5 });
+    expect(
+      problems({ BASETEN_API_KEY: 'k', BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: '0', BASETEN_CD_API_RATE_LIMIT: '-1' }),
+    ).toEqual([
+      'BASETEN_CD_MAX_CONCURRENT_ACTIVITIES must be a whole number of at least 1',
+      'BASETEN_CD_API_RATE_LIMIT must be a positive number of requests per second, e.g. 90',
+    ]);
+    expect(
+      problems({ BASETEN_API_KEY: 'k', BASETEN_CD_API_RATE_LIMIT: '0', BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: '1.5' }),
+    ).toHaveLength(2);
   });
 });
