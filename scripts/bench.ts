@@ -89,8 +89,20 @@ async function run(): Promise<void> {
     if (selected('history-cost')) report('history-cost', await benchHistoryCost(args.quick ? 0.5 : 3, 25));
     if (selected('scale')) {
       const options = args.quick
-        ? { fleets: [{ models: 100, faults: 3 }, { models: 1000, faults: 4 }], windowMs: 12_000 }
-        : { fleets: [{ models: 100, faults: 10 }, { models: 1000, faults: 20 }], windowMs: 60_000 };
+        ? {
+            fleets: [
+              { models: 100, faults: 3 },
+              { models: 1000, faults: 4 },
+            ],
+            windowMs: 12_000,
+          }
+        : {
+            fleets: [
+              { models: 100, faults: 10 },
+              { models: 1000, faults: 20 },
+            ],
+            windowMs: 60_000,
+          };
       report('scale', await benchScale(stack, options));
     }
   } finally {
