@@ -1,11 +1,11 @@
-import path from 'node:path';
-import { projectRoot } from '../../src/tools/paths';
 import { copyExample } from '../support/trusses';
 import { uniqueId } from '../support/temporal';
+import { exampleWithoutSpeedBudgets } from '../support/validation-files';
 import { runCli, type CliRun } from './support/cli';
 import { startReleaseEnvironment, type ReleaseEnvironment } from './support/release-env';
 
-const validation = path.join(projectRoot, 'examples', 'validation', 'text-transform.yaml');
+// Speed is the benchmark's business; these tests are about the release (see exampleWithoutSpeedBudgets).
+const validation = exampleWithoutSpeedBudgets('text-transform');
 
 interface Outcome {
   status: string;

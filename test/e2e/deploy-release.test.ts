@@ -1,14 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { projectRoot } from '../../src/tools/paths';
 import type { deployModel } from '../../src/workflows/deploy';
 import { waitForStage } from '../support/release-stage';
 import { connectTemporal, uniqueId, type TemporalTestContext } from '../support/temporal';
 import { copyExample } from '../support/trusses';
+import { exampleWithoutSpeedBudgets } from '../support/validation-files';
 import { runCli, startCli, type CliRun } from './support/cli';
 import { startReleaseEnvironment, type ReleaseEnvironment } from './support/release-env';
 
-const exampleValidation = path.join(projectRoot, 'examples', 'validation', 'text-transform.yaml');
+// Speed is the benchmark's business; these tests are about the release (see exampleWithoutSpeedBudgets).
+const exampleValidation = exampleWithoutSpeedBudgets('text-transform');
 
 interface JsonOutcome {
   status: string;

@@ -49,8 +49,11 @@ export function summariseOutcome(outcome: ReleaseOutcome): string {
   switch (outcome.status) {
     case 'promoted':
       return `promoted: production is now deployment ${production} (previously ${outcome.previousProductionDeploymentId ?? 'none'})`;
-    case 'rejected':
-      return `rejected: ${outcome.reason ?? 'validation failed'}; production unchanged (${production})`;
+    case 'rejected': {
+      // A rejected release never touched production: it still serves the deployment it served before.
+      const unchanged = outcome.productionDeploymentId ?? outcome.previousProductionDeploymentId ?? 'none';
+      return `rejected: ${outcome.reason ?? 'validation failed'}; production unchanged (${unchanged})`;
+    }
     case 'failed': {
       const stage = outcome.failedStage ? ` while ${outcome.failedStage}` : '';
       if (outcome.exitCode === ExitCode.notReverted) {

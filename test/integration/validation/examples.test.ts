@@ -6,6 +6,7 @@ import { runValidation } from '../../../src/validation/run';
 import type { ValidationSpec } from '../../../src/validation/schema';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { copyExample } from '../../support/trusses';
+import { exampleWithoutSpeedBudgets } from '../../support/validation-files';
 
 // The example validation files, run against the example Trusses served by real Python model processes
 // in the emulator, through the real client: what `baseten-cd deploy --validation` does on a candidate.
@@ -22,20 +23,9 @@ afterAll(() => t.close());
 const production: InferenceTarget = { kind: 'production' };
 const example = (name: string) => loadValidationFile(path.join(projectRoot, 'examples', 'validation', `${name}.yaml`));
 
-/**
- * An example file with its speed budgets lifted: how fast a candidate answers on a busy 2-core machine is the
- * benchmark's business (`npm run bench`); these tests are about what the cases check. Latency is still sampled.
- */
-async function withoutSpeedBudgets(name: string): Promise<ValidationSpec> {
-  const spec = await example(name);
-  return {
-    ...spec,
-    ...(spec.latency ? { latency: { ...spec.latency, p50: undefined, p95: undefined } } : {}),
-    ...(spec.compareWithProduction
-      ? { compareWithProduction: { ...spec.compareWithProduction, maxLatencyRatio: Number.MAX_SAFE_INTEGER } }
-      : {}),
-  };
-}
+/** An example file with its speed budgets lifted (see exampleWithoutSpeedBudgets). */
+const withoutSpeedBudgets = (name: string): Promise<ValidationSpec> =>
+  loadValidationFile(exampleWithoutSpeedBudgets(name));
 // Warm-up back-off needs no real waiting here: the deployments are ACTIVE before validation starts.
 const deps = () => ({ inference: client, now: Date.now, sleep: async () => undefined });
 

@@ -74,4 +74,12 @@ describe('a promotion that could not be reverted', () => {
     expect(outcome.exitCode).toBe(ExitCode.notReverted);
     expect(summariseOutcome(outcome)).toMatch(/^PRODUCTION NOT REVERTED while verifying: /);
   });
+
+  it('names the deployment a rejected release left serving', () => {
+    const outcome = releaseOutcome(
+      { status: 'rejected', reason: 'p95 over 2 s', candidateDeploymentId: 'd2', previousProductionDeploymentId: 'd1' },
+      { workflowId: 'w', runId: 'r', uiUrl: 'u' },
+    );
+    expect(summariseOutcome(outcome)).toBe('rejected: p95 over 2 s; production unchanged (d1)');
+  });
 });
