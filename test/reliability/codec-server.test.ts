@@ -121,6 +121,26 @@ describe('the codec server', () => {
     expect(refused.headers['access-control-allow-origin']).toBe(uiOrigin);
   });
 
+  it('takes the token as the endpoint path too, for the Temporal UI (which cannot send a header of its own)', async () => {
+    const sealed = await call(server.url, `/${encodeURIComponent(token)}/encode`, {
+      origin: uiOrigin,
+      body: { payloads: [wire('from the UI')] },
+    });
+    expect(sealed.status).toBe(200);
+    const opened = await call(server.url, `/${encodeURIComponent(token)}/decode`, {
+      origin: uiOrigin,
+      body: sealed.body,
+    });
+    expect(opened.status).toBe(200);
+    expect(opened.headers['access-control-allow-origin']).toBe(uiOrigin);
+    expect((opened.body as { payloads: WirePayload[] }).payloads.map(valueOf)).toEqual(['from the UI']);
+    for (const wrong of ['/not-the-token/decode', '/%E0%A4%A/decode']) {
+      expect((await call(server.url, wrong, { origin: uiOrigin, body: sealed.body })).status).toBe(401);
+    }
+    const deeper = await call(server.url, `/x/${encodeURIComponent(token)}/decode`, { body: sealed.body });
+    expect(deeper).toMatchObject({ status: 404, body: { error: 'no such endpoint: POST /encode or /decode' } });
+  });
+
   it('gives any other origin no CORS allowance, even with the token', async () => {
     const foreign = 'http://evil.test';
     const preflight = await call(server.url, '/decode', {

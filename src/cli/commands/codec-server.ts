@@ -22,8 +22,9 @@ export function registerCodecServer(program: Command): void {
       [
         environmentHelp('Environment:', [...encryptionEnvironment, ...codecServerEnvironment]),
         '',
-        'Point the Temporal UI at it (Settings → Codec Server, or `temporal server start-dev --ui-codec-endpoint URL`;',
-        'TEMPORAL_CODEC_ENDPOINT for the temporalio/ui image), or the CLI:',
+        'The Temporal UI cannot send a token header, so give it the token as the path: in the UI, open the Codec',
+        'Server settings and set the browser endpoint to http://127.0.0.1:8888/<BASETEN_CD_CODEC_TOKEN> (kept in your',
+        'browser; not --ui-codec-endpoint, which every UI user sees). The Temporal CLI sends the header:',
         '  temporal workflow show -w <id> --codec-endpoint http://127.0.0.1:8888 --codec-auth "Bearer $BASETEN_CD_CODEC_TOKEN"',
         'Requests without the token get 401; only the UI origin gets CORS allowance. Stop it with Ctrl-C.',
       ].join('\n'),
@@ -39,7 +40,7 @@ export function registerCodecServer(program: Command): void {
         throw err;
       });
       console.error(
-        `baseten-cd codec-server: listening on ${server.url} (POST /encode, /decode); allowed origin ${config.allowedOrigin}; key ${config.keys.keyId} (${config.keys.keys.size} known)`,
+        `baseten-cd codec-server: listening on ${server.url} (POST /encode, /decode; the UI: ${server.url}/<token>); allowed origin ${config.allowedOrigin}; key ${config.keys.keyId} (${config.keys.keys.size} known)`,
       );
       await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
       await server.close();

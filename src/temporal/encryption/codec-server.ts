@@ -67,6 +67,15 @@ function sameToken(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
+/** A percent-decoded path segment; undefined when it is malformed. */
+function pathSegment(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -83,8 +92,9 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * Serves Temporal's remote codec endpoint (`POST /encode`, `POST /decode`), so the Temporal UI and CLI can show
- * sealed payloads to whoever holds the token. It refuses, with 401, any request without the token, and gives CORS
+ * Serves Temporal's remote codec endpoint (`POST /encode`, `POST /decode`, or under `/<token>/` for the UI), so the
+ * Temporal UI and CLI can show sealed payloads to whoever holds the token. It refuses, with 401, any request without
+ * the token, and gives CORS
  * allowance (preflight included) to the configured UI origin alone; a request from any other origin gets 403.
  */
 export async function startCodecServer(options: CodecServerOptions): Promise<CodecServer> {
@@ -112,10 +122,18 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
         },
       };
     }
-    const path = new URL(req.url ?? '/', 'http://codec').pathname;
-    if (path !== '/encode' && path !== '/decode') throw new Refusal(404, `no such endpoint: ${path}`);
-    if (req.method !== 'POST') throw new Refusal(405, `${req.method} is not supported on ${path}`, { allow: 'POST' });
-    const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    // The endpoint is the last segment (Temporal's protocol); the one before it, if any, is the token (below).
+    const segments = new URL(req.url ?? '/', 'http://codec').pathname.split('/').filter(Boolean);
+    const endpoint = segments.at(-1);
+    if ((endpoint !== 'encode' && endpoint !== 'decode') || segments.length > 2) {
+      throw new Refusal(404, 'no such endpoint: POST /encode or /decode');
+    }
+    if (req.method !== 'POST') throw new Refusal(405, `${req.method} is not supported: POST only`, { allow: 'POST' });
+    // The Temporal UI cannot send a header of our choosing, so a browser gives the token as the endpoint's path
+    // (`http://host:port/<token>`, set in that browser's own codec settings); the CLI sends the header.
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const inPath = segments.length === 2 ? pathSegment(segments[0] ?? '') : undefined;
+    const auth = bearer ?? inPath;
     if (auth === undefined || !sameToken(auth, options.token)) {
       throw new Refusal(401, 'a valid token is required: Authorization: Bearer <token>', {
         'www-authenticate': 'Bearer',
@@ -125,7 +143,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     if (!parsed.success) throw new Refusal(400, `expected {"payloads": [...]}: ${parsed.error.issues[0]?.message}`);
     const payloads = parsed.data.payloads.map(fromWire);
     try {
-      const done = path === '/encode' ? await codec.encode(payloads) : await codec.decode(payloads);
+      const done = endpoint === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
       return { status: 200, body: { payloads: done.map(toWire) } };
     } catch (err) {
       if (err instanceof PayloadKeyError) throw new Refusal(422, err.message);
