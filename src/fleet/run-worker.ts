@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { BasetenClient } from '../baseten/client';
 import { connectNative } from '../temporal/connect';
+import { dataConverterFor } from '../temporal/encryption/data-converter';
 import { requireSearchAttributes } from '../temporal/search-attribute-setup';
 import type { WorkerConfig } from './config';
 
@@ -56,6 +57,7 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
       ),
       ...(options.identity ? { identity: options.identity } : {}),
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+      dataConverter: dataConverterFor(config.temporal.encryption),
       shutdownGraceTime: '10 seconds',
     });
   } catch (err) {

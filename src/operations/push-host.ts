@@ -1,6 +1,7 @@
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { PushInput, PushResult } from '../activities/push-types';
 import { connectNative } from '../temporal/connect';
+import { dataConverterFor } from '../temporal/encryption/data-converter';
 import type { TemporalSettings } from '../temporal/settings';
 
 export type PushCandidate = (input: PushInput) => Promise<PushResult>;
@@ -49,6 +50,8 @@ export async function startPushWorker(
       },
     },
     maxConcurrentActivityTaskExecutions: 1,
+    // The push's input and result, and its failures, are sealed like the fleet's.
+    dataConverter: dataConverterFor(settings.encryption),
   });
   const running = worker.run();
   let stopping: Promise<void> | undefined;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError } from '../config/env-schema';
+import { dataConverterFor } from './encryption/data-converter';
 import type { TemporalSettings, TemporalTls } from './settings';
 
 /** How long to wait for the Temporal frontend before giving up with a clear message. */
@@ -27,7 +28,11 @@ export async function connectClient(settings: TemporalSettings): Promise<Tempora
   } catch (err) {
     throw unreachable(settings, err);
   }
-  const client = new Client({ connection, namespace: settings.namespace });
+  const client = new Client({
+    connection,
+    namespace: settings.namespace,
+    dataConverter: dataConverterFor(settings.encryption),
+  });
   return { client, connection, close: () => connection.close() };
 }
 

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { splitAddress, temporalUiBaseUrl } from './ui-link';
 import { httpUrlEnv, isSet, optionalEnv, parseEnv, type EnvDoc } from '../config/env-schema';
+import {
+  encryptionCombinationProblems,
+  encryptionEnvShape,
+  encryptionEnvironment,
+  payloadKeysFrom,
+  type PayloadKeys,
+} from './encryption/keys';
 
 /** TLS towards the Temporal frontend: file paths, read when connecting (see connect.ts). */
 export interface TemporalTls {
@@ -26,6 +33,11 @@ export interface TemporalSettings {
   apiKey?: string;
   /** Set when TLS is on: TEMPORAL_TLS=true, an API key, or any TEMPORAL_TLS_* file or name. Unset: plain TCP. */
   tls?: TemporalTls;
+  /**
+   * BASETEN_CD_ENCRYPTION_KEY(_ID) and BASETEN_CD_DECRYPTION_KEYS: workflow payloads are sealed with these keys
+   * (see encryption/). Workers and clients of a namespace must agree. Unset: payloads are plain. Never logged.
+   */
+  encryption?: PayloadKeys;
 }
 
 /** The Temporal variables, for every command's `--help` (one list, so the commands cannot disagree). */
@@ -40,6 +52,7 @@ export const temporalEnvironment: readonly EnvDoc[] = [
   ['TEMPORAL_TLS_SERVER_NAME', 'server name to check the Temporal certificate against'],
   ['TEMPORAL_UI_URL', 'Temporal Web UI for links (default http://<host>:<port+1000>, or Temporal Cloud UI)'],
   ['BASETEN_CD_TASK_QUEUE', 'task queue of the worker fleet (default baseten-cd)'],
+  ...encryptionEnvironment,
 ];
 
 const isAddress = (v: string) => {
@@ -67,6 +80,7 @@ export const temporalEnvShape = {
   TEMPORAL_TLS_SERVER_NAME: optionalEnv,
   TEMPORAL_UI_URL: httpUrlEnv(),
   BASETEN_CD_TASK_QUEUE: optionalEnv,
+  ...encryptionEnvShape,
 };
 
 const temporalEnvSchema = z.object(temporalEnvShape);
@@ -99,7 +113,7 @@ export function temporalCombinationProblems(env: NodeJS.ProcessEnv): string[] {
   if (env.TEMPORAL_TLS?.trim() === 'false' && needTls.length > 0) {
     problems.push(`TEMPORAL_TLS is false, but ${needTls.join(', ')} need(s) TLS`);
   }
-  return problems;
+  return [...problems, ...encryptionCombinationProblems(env)];
 }
 
 /** Settings from an already validated environment. */
@@ -109,6 +123,7 @@ export function temporalSettingsFrom(e: TemporalEnv): TemporalSettings {
     e.TEMPORAL_TLS_CERT && e.TEMPORAL_TLS_KEY
       ? { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY }
       : undefined;
+  const encryption = payloadKeysFrom(e);
   const tlsOn =
     e.TEMPORAL_TLS === 'true' ||
     Boolean(e.TEMPORAL_API_KEY ?? clientCert ?? e.TEMPORAL_TLS_CA ?? e.TEMPORAL_TLS_SERVER_NAME);
@@ -119,6 +134,7 @@ export function temporalSettingsFrom(e: TemporalEnv): TemporalSettings {
     uiUrl: temporalUiBaseUrl(address, e.TEMPORAL_UI_URL),
     apiKey: e.TEMPORAL_API_KEY,
     tls: tlsOn ? { clientCert, caPath: e.TEMPORAL_TLS_CA, serverName: e.TEMPORAL_TLS_SERVER_NAME } : undefined,
+    ...(encryption ? { encryption } : {}),
   };
 }
 

@@ -1,6 +1,9 @@
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
+import { EncryptionCodec } from '../../src/temporal/encryption/codec';
 import { createLeakyActivities } from '../fixtures/leaky-activities';
 import type { LeakPlace, leakyWorkflow } from '../fixtures/leaky-workflows';
+import { testKey, testKeyRingCodecs } from '../support/encryption';
 import { expectNoSecretInHistory, scanHistory } from '../support/history-scan';
 import { assertNoSecretIn, secretIn, secretMarker, testApiKey } from '../support/secrets';
 import { connectTemporal, createTestWorker, uniqueId, type TemporalTestContext } from '../support/temporal';
@@ -62,6 +65,20 @@ describe('the secret scan', () => {
     const scan = await expectNoSecretInHistory(handle, { needle: canary, mustSee: reversed });
     expect(scan.found).toBeUndefined();
     expect(scan.sawExpected).toBe(true);
+  });
+
+  it('opens sealed payloads with the test keys (as the teardown of the run does), and counts those it cannot open', async () => {
+    const codec = new EncryptionCodec({
+      keyId: 'test-key-2026-b',
+      keys: new Map([['test-key-2026-b', testKey('test-key-2026-b')]]),
+    });
+    const sealed = await codec.encode([defaultPayloadConverter.toPayload({ leaked: canary })]);
+    const history = { events: [{ workflowExecutionCompletedEventAttributes: { result: { payloads: sealed } } }] };
+    const opened = await scanHistory(history, { needle: canary, codecs: testKeyRingCodecs() });
+    expect(opened).toMatchObject({ payloads: 1, sealed: 1, unreadable: 0, found: canary });
+    const blind = await scanHistory(history, { needle: canary });
+    expect(blind).toMatchObject({ payloads: 1, sealed: 0, unreadable: 1 });
+    expect(blind.found).toBeUndefined();
   });
 
   it('fails when it has nothing to scan', async () => {

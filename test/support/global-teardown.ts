@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { projectRoot } from '../../src/tools/paths';
+import { testKeyRingCodecs } from './encryption';
 import { scanServerHistories, type ServerScan } from './history-scan';
 
 /**
@@ -62,7 +63,9 @@ async function scanEveryHistory(address: string, config: RunConfig | undefined):
   const connection = await Connection.connect({ address });
   try {
     const namespaces = await namespacesOn(connection);
-    const scan = await scanServerHistories((namespace) => new Client({ connection, namespace }), namespaces);
+    const scan = await scanServerHistories((namespace) => new Client({ connection, namespace }), namespaces, {
+      codecs: testKeyRingCodecs(),
+    });
     const minimum = isFullRun(config) ? fullRunMinimumHistories : 0;
     const summary = report(scan, minimum);
     const out = path.join(projectRoot, '.baseten-cd', 'reliability');

@@ -78,7 +78,8 @@ async function collect(value: unknown, out: string[], scan: HistoryScan, codecs:
           return;
         }
         scan.sealed += 1;
-        await collect(plain, out, scan, codecs);
+        // Its fields, not the payload again: it is counted once.
+        for (const item of Object.values(plain)) await collect(item, out, scan, codecs);
         return;
       }
     }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerApprove } from './approve';
+import { registerCodecServer } from './codec-server';
 import { registerDeploy } from './deploy';
 import { registerEmulator } from './emulator';
 import { registerList } from './list';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerSetup(program);
   registerRollback(program);
   registerPauseResume(program);
+  registerCodecServer(program);
 }
