@@ -196,9 +196,15 @@ export class BasetenCd {
   async list(filter: ListFilter & { limit?: number } = {}): Promise<WorkflowRow[]> {
     const limit = filter.limit ?? 20;
     const rows: WorkflowRow[] = [];
-    for await (const execution of this.temporal.workflow.list({ query: listQuery(filter), pageSize: limit })) {
-      rows.push(workflowRow(execution, this.settings));
-      if (rows.length >= limit) break;
+    try {
+      for await (const execution of this.temporal.workflow.list({ query: listQuery(filter), pageSize: limit })) {
+        rows.push(workflowRow(execution, this.settings));
+        if (rows.length >= limit) break;
+      }
+    } catch (err) {
+      // A query on a namespace without the search attributes is refused: say which are missing and how to add them.
+      await this.checkSetup();
+      throw err;
     }
     return rows;
   }

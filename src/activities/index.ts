@@ -3,6 +3,7 @@ import { createCancelPromotionActivities } from './cancel-promotion';
 import { createDeactivateActivities } from './deactivate';
 import type { ActivityDeps } from './deps';
 import { createDescribeProductionActivities } from './describe-production';
+import { createFindDeploymentActivities } from './find-deployment';
 import { createNotifyActivities, type NotifyOptions } from './notify';
 import { createPrepareForTrafficActivities } from './prepare-for-traffic';
 import { createObserveActivities } from './observe';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps, notify: NotifyOptions = {})
   return {
     ...createAwaitDeploymentActivities(deps),
     ...createDescribeProductionActivities(deps),
+    ...createFindDeploymentActivities(deps),
     ...createPromoteActivities(deps),
     ...createCancelPromotionActivities(deps),
     ...createObserveActivities(deps),

@@ -5,13 +5,23 @@ import { ExitCode } from '../common/exit-codes';
 import { UsageError } from '../common/usage-error';
 import { registerCommands } from './commands';
 
+/** `error: unknown option '--x'` (and whatever commander adds on later lines) → one `baseten-cd: ...` line. */
+function commanderErrorLine(message: string): string {
+  const text = message
+    .replace(/^error:\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `baseten-cd: ${text} (see --help)`;
+}
+
 async function run(): Promise<void> {
   const program = new Command('baseten-cd')
     .description(
       'Durable CI/CD for AI models on Baseten, on Temporal: push a candidate, validate it, promote it, verify it, watch it.',
     )
     .version(version)
-    .showHelpAfterError('(run with --help for usage)')
+    // commander's own errors (an unknown option, a missing argument) as one line, like every other refusal.
+    .configureOutput({ outputError: (message, write) => write(`${commanderErrorLine(message)}\n`) })
     .exitOverride();
   registerCommands(program);
   await program.parseAsync(process.argv);

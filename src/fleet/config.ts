@@ -69,7 +69,9 @@ export const fleetEnvironment: readonly EnvDoc[] = [
 ];
 
 const isPort = (v: string) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65_535;
-const isWholeNumber = (v: string) => /^\d{1,7}$/.test(v) && Number(v) >= 1;
+/** More activity slots than this could never be served: each watched model calls Baseten every interval. */
+const maxConcurrentActivities = 100_000;
+const isSlotCount = (v: string) => /^\d{1,7}$/.test(v) && Number(v) >= 1 && Number(v) <= maxConcurrentActivities;
 const isRate = (v: string) => /^\d{1,6}(\.\d+)?$/.test(v) && Number(v) > 0;
 
 const envSchema = z.object({
@@ -86,8 +88,8 @@ const envSchema = z.object({
   BASETEN_CD_METRICS_PORT: optionalEnv.refine((v) => v === undefined || isPort(v), {
     message: 'must be a port number, 1..65535',
   }),
-  BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: optionalEnv.refine((v) => v === undefined || isWholeNumber(v), {
-    message: 'must be a whole number of at least 1',
+  BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: optionalEnv.refine((v) => v === undefined || isSlotCount(v), {
+    message: `must be a whole number from 1 to ${maxConcurrentActivities}`,
   }),
   BASETEN_CD_API_RATE_LIMIT: optionalEnv.refine((v) => v === undefined || isRate(v), {
     message: 'must be a positive number of requests per second, e.g. 90',

@@ -4,6 +4,7 @@ import { BasetenClient } from '../baseten/client';
 import { connectNative } from '../temporal/connect';
 import { dataConverterFor } from '../temporal/encryption/data-converter';
 import { requireSearchAttributes } from '../temporal/search-attribute-setup';
+import { checkBasetenKey } from './key-check';
 import type { WorkerConfig } from './config';
 
 export interface RunWorkerOptions {
@@ -46,6 +47,9 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     // Before bundling (the slow part): a namespace without the attributes would fail every release.
     const warning = await requireSearchAttributes(connection, config.temporal);
     if (warning) console.error(`baseten-cd worker: ${warning}`);
+    // A wrong key would fail every release at its first Baseten call: refuse it now, in one line.
+    const keyWarning = await checkBasetenKey(baseten);
+    if (keyWarning) console.error(`baseten-cd worker: ${keyWarning}`);
     worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,

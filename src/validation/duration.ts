@@ -5,6 +5,12 @@ const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
 export const DURATION_HINT = 'expected a duration like 300ms, 2s, 10m, 1h or a number of milliseconds';
 
 /**
+ * The longest duration anything here waits with a Node timer: 2^31-1 ms (about 24.8 days). Node fires a longer
+ * one after 1 ms instead, so a 600h timeout would time every request out at once.
+ */
+export const maxDurationMs = 2 ** 31 - 1;
+
+/**
  * `300ms`, `2s`, `10m`, `1h`, or a number of milliseconds, as whole milliseconds.
  * Returns undefined for anything else, including zero and negative durations.
  */
@@ -19,4 +25,9 @@ export function parseDuration(value: string | number): number | undefined {
   }
   if (!Number.isFinite(ms) || ms <= 0) return undefined;
   return Math.max(1, Math.round(ms));
+}
+
+/** Why a parsed duration cannot be waited for, or undefined (see maxDurationMs). */
+export function durationLimitProblem(ms: number): string | undefined {
+  return ms > maxDurationMs ? `longer than 596h, the most a timer can wait (2^31-1 ms)` : undefined;
 }

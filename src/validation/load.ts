@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../common/usage-error';
 import { validationSpecSchema, type ValidationSpec } from './schema';
+import { parseYamlText } from './yaml-text';
 
 /**
  * A validation file (or the Truss default) that cannot be used. The message is one line: the file, the
@@ -60,20 +60,10 @@ async function readText(path: string): Promise<string> {
 }
 
 function parseYaml(path: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true });
-  const error = doc.errors[0];
-  if (error) {
-    const pos = error.linePos?.[0];
-    const where = pos ? `${path}:${pos.line}:${pos.col}` : path;
-    // yaml's message ends with a code excerpt on the following lines; keep the first line only.
-    const firstLine = error.message.split('\n')[0] ?? error.message;
-    throw new ValidationFileError(
-      where,
-      undefined,
-      `YAML syntax: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}`,
-    );
-  }
-  return doc.toJS() as unknown;
+  const parsed = parseYamlText(path, text);
+  if ('problem' in parsed)
+    throw new ValidationFileError(parsed.problem.where, undefined, `YAML syntax: ${parsed.problem.message}`);
+  return parsed.value;
 }
 
 function checkSpec(file: string, raw: unknown): ValidationSpec {

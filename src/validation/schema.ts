@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION_HINT, parseDuration } from './duration';
+import { DURATION_HINT, durationLimitProblem, parseDuration } from './duration';
 import { parsePath } from './json-path';
 import { compileJsonSchema } from './json-schema';
 
@@ -14,6 +14,11 @@ export const durationSchema = z.union([z.number(), z.string()], { error: DURATIO
   const ms = parseDuration(value);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  const tooLong = durationLimitProblem(ms);
+  if (tooLong) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: ${tooLong}` });
     return z.NEVER;
   }
   return ms;

@@ -119,6 +119,7 @@ export const cancelPendingPromotion = step(waits.cancelPendingPromotion);
 export const validateCandidate = step(proxyActivities<FleetActivities>(validateProfile).validateCandidate);
 export const promoteCandidate = step(proxyActivities<FleetActivities>(promoteProfile).promoteCandidate);
 export const describeProduction = step(calls.describeProduction);
+export const findDeployment = step(calls.findDeployment);
 export const deactivateDeployment = step(calls.deactivateDeployment);
 export const smokeTest = step(proxyActivities<FleetActivities>(smokeProfile).smokeTest);
 export const observeProduction = step(proxyActivities<FleetActivities>(observeProfile).observeProduction);

@@ -10,4 +10,6 @@ export const Patch = {
   cancelPromotion: 'cancel-promotion-before-revert',
   /** Releases stop the running production watcher before they promote, and start their own afterwards. */
   watcher: 'production-watcher',
+  /** A rollback update naming a deployment (`to`) looks it up first, and is refused when the model has none such. */
+  rollbackTarget: 'rollback-looks-up-target',
 } as const;

@@ -1,4 +1,6 @@
-import { condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
+import { findDeployment } from './activity-proxies';
+import { Patch } from './patches';
 import { pauseUpdate, resumeUpdate, rollbackSignal, rollbackUpdate, stateQuery, supersedeSignal } from './messages';
 import type { Watch } from './watch-state';
 import { pauseProblem, resumeProblem, rollbackProblem } from './watch-rules';
@@ -17,6 +19,8 @@ export function registerWatchHandlers(watch: Watch): void {
   setHandler(
     rollbackUpdate,
     async (request) => {
+      if (request.to !== undefined && patched(Patch.rollbackTarget))
+        await refuseUnknownTarget(watch, request, request.to);
       const action = watch.requestRollback(request);
       await condition(() => action.settled);
       return watch.snapshot();
@@ -74,6 +78,26 @@ export function registerWatchHandlers(watch: Watch): void {
     },
     { description: 'Sent by a newer release: the watcher ends (after a revert it has started).' },
   );
+}
+
+/**
+ * A rollback to a deployment the model does not have would fail every revert attempt for its whole deadline:
+ * refuse it (the update fails, nothing is queued or changed). When Baseten cannot say, the revert goes ahead and
+ * its own retries decide. The watcher may have moved on during the lookup, so the request is judged again.
+ */
+async function refuseUnknownTarget(watch: Watch, request: RollbackRequest, to: string): Promise<void> {
+  const { modelId, modelName } = watch.input;
+  const found = await findDeployment(`look up deployment ${to} of ${modelName}`, { modelId, deploymentId: to }).catch(
+    () => undefined,
+  );
+  if (found && !found.found) {
+    throw ApplicationFailure.nonRetryable(
+      `model ${modelName} (${modelId}) has no deployment ${to}`,
+      'UnknownDeployment',
+    );
+  }
+  const problem = rollbackProblem(request, watch.judged());
+  if (problem) throw ApplicationFailure.nonRetryable(problem, 'RollbackRefused');
 }
 
 function refuseIf(problem: string | undefined): void {

@@ -9,7 +9,6 @@ import {
 } from '../integration/release/release-harness';
 import { fleetWorkerEnv } from '../support/fleet-worker';
 import { activityAttempts } from '../support/history-events';
-import { testApiKey } from '../support/secrets';
 import { uniqueId } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
 import { startWorkerProcess, stopProcess, type WorkerProcess } from '../support/worker-process';
@@ -30,26 +29,29 @@ describe('permanent Baseten errors end a release at once', () => {
 
   beforeAll(async () => {
     h = await startReleaseHarness();
-    // The real `baseten-cd worker`, with a key the emulator does not know.
-    wrongKeyWorker = await startWorkerProcess({
-      ...fleetWorkerEnv(h.emu.emulator, wrongKeyQueue),
-      BASETEN_API_KEY: testApiKey('wrong'),
-    });
+    // The real `baseten-cd worker`. A worker started with a wrong key refuses to start (test/reliability/
+    // bad-input.test.ts); here Baseten stops taking the key after the worker has started (a revoked key).
+    wrongKeyWorker = await startWorkerProcess(fleetWorkerEnv(h.emu.emulator, wrongKeyQueue));
   });
   afterAll(async () => {
     if (wrongKeyWorker) await stopProcess(wrongKeyWorker.child);
     await h?.close();
   });
 
-  it('a wrong API key: the worker and the release say "Baseten refused the API key", once', async () => {
+  it('a revoked API key: the worker and the release say "Baseten refused the API key", once', async () => {
     const { modelId } = await h.seed('refused-key');
     const since = new Date().toISOString();
+    await h.emu.control.failManagement({
+      status: 401,
+      message: 'Missing or invalid API key: send "Authorization: Api-Key <key>" or "Bearer <key>"',
+      path: `/v1/models/${modelId}/**`,
+    });
     const handle = await h.temporal.client.workflow.start<typeof deployModel>('deployModel', {
       args: [releaseInput(h.pushTaskQueue, { modelName: 'refused-key' })],
       taskQueue: wrongKeyQueue,
       workflowId: uniqueId('release-refused-key'),
     });
-    const result = await outcomeOf(handle);
+    const result = await outcomeOf(handle).finally(() => h.emu.control.clearFaults());
 
     expect(result).toMatchObject({ status: 'failed', failedStage: 'building', failureType: 'AuthenticationError' });
     expect(result.reason).toMatch(

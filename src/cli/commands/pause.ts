@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { BasetenCd } from '../../client';
 import { readEnv } from '../../config/env';
 import { createOutput } from '../output';
+import { requiredText } from '../required-text';
 import { describeWatchState } from '../watch-format';
 import { watcherRefArguments, type WatcherRefOptions } from '../watcher-ref';
 
@@ -20,11 +21,10 @@ export function registerPauseResume(program: Command): void {
   watcherRefArguments(pause)
     .requiredOption('--reason <text>', 'why, shown in the watcher state')
     .option('--by <name>', 'who pauses (default: $USER)')
-    .action(async (ref: string, options: PauseOptions) =>
-      run(ref, options, (watcher) =>
-        watcher.pause({ reason: options.reason ?? '', by: options.by ?? readEnv('USER') }),
-      ),
-    );
+    .action(async (ref: string, options: PauseOptions) => {
+      const reason = requiredText('--reason', options.reason);
+      await run(ref, options, (watcher) => watcher.pause({ reason, by: options.by ?? readEnv('USER') }));
+    });
   const resume = program
     .command('resume')
     .description(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { BasetenCd } from '../../client';
 import { readEnv } from '../../config/env';
 import { createOutput } from '../output';
+import { requiredText } from '../required-text';
 import { describeWatchState } from '../watch-format';
 import { watcherRefArguments, type WatcherRefOptions } from '../watcher-ref';
 
@@ -28,12 +29,13 @@ export function registerRollback(program: Command): void {
         'Exit codes: 0 reverted, 1 the revert failed (production may be unchanged), 2 refused (nothing changed).',
     )
     .action(async (ref: string, options: RollbackOptions) => {
+      const reason = requiredText('--reason', options.reason);
       const out = createOutput(options.json ?? false);
       const cd = await BasetenCd.connect();
       try {
         const watcher = cd.watcher(ref, options.environment);
         const state = await watcher.rollback({
-          reason: options.reason,
+          reason,
           ...(options.to ? { to: options.to } : {}),
           by: options.by ?? readEnv('USER'),
         });

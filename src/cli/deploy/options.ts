@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CandidateKind } from '../../activities/push-types';
-import { parseDuration } from '../../validation/duration';
+import { durationLimitProblem, parseDuration } from '../../validation/duration';
 import { UsageError } from '../../common/usage-error';
 
 /** Environment names as Baseten shows them (`production`, `staging`, ...). */
@@ -37,6 +37,11 @@ const durationFlag = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `'${text}': expected a duration such as 10s or 2m` });
+    return z.NEVER;
+  }
+  const tooLong = durationLimitProblem(ms);
+  if (tooLong) {
+    ctx.addIssue({ code: 'custom', message: `'${text}': ${tooLong}` });
     return z.NEVER;
   }
   return ms;

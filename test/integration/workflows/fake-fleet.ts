@@ -74,6 +74,7 @@ export class FakeFleet {
       const verified = this.production === input.deploymentId;
       return { verified, productionDeploymentId: this.production, status: 'ACTIVE' };
     },
+    findDeployment: async () => ({ found: true, status: 'ACTIVE' }),
     smokeTest: async () => ({ ok: true, status: 200, latencyMs: 3 }),
     deactivateDeployment: async () => ({ deactivated: true }),
     notify: async (event) => {

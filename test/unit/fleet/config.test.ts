@@ -114,11 +114,15 @@ describe('worker configuration from the environment', () => {
     expect(
       problems({ BASETEN_API_KEY: 'k', BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: '0', BASETEN_CD_API_RATE_LIMIT: '-1' }),
     ).toEqual([
-      'BASETEN_CD_MAX_CONCURRENT_ACTIVITIES must be a whole number of at least 1',
+      'BASETEN_CD_MAX_CONCURRENT_ACTIVITIES must be a whole number from 1 to 100000',
       'BASETEN_CD_API_RATE_LIMIT must be a positive number of requests per second, e.g. 90',
     ]);
     expect(
       problems({ BASETEN_API_KEY: 'k', BASETEN_CD_API_RATE_LIMIT: '0', BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: '1.5' }),
     ).toHaveLength(2);
+    // A million slots could never be served (each watched model calls Baseten every interval).
+    expect(problems({ BASETEN_API_KEY: 'k', BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: '1000000' })).toEqual([
+      'BASETEN_CD_MAX_CONCURRENT_ACTIVITIES must be a whole number from 1 to 100000',
+    ]);
   });
 });

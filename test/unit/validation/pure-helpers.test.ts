@@ -1,4 +1,5 @@
-import { parseDuration } from '../../../src/validation/duration';
+import { durationLimitProblem, maxDurationMs, parseDuration } from '../../../src/validation/duration';
+import { validationSpecSchema } from '../../../src/validation/schema';
 import { lookupPath, parsePath } from '../../../src/validation/json-path';
 import { latencyStats, percentile } from '../../../src/validation/percentiles';
 import { checkValue } from '../../../src/validation/value-checks';
@@ -24,6 +25,14 @@ describe('durations', () => {
     expect(parseDuration(0)).toBeUndefined();
     expect(parseDuration(-5)).toBeUndefined();
     expect(parseDuration(Number.POSITIVE_INFINITY)).toBeUndefined();
+  });
+
+  it("refuses what a Node timer cannot wait for (it would fire after 1 ms), and takes Node's limit itself", () => {
+    expect(durationLimitProblem(maxDurationMs)).toBeUndefined();
+    expect(durationLimitProblem(maxDurationMs + 1)).toMatch(/longer than 596h/);
+    const spec = (timeout: string) => validationSpecSchema.safeParse({ cases: [{ name: 'a', input: {}, timeout }] });
+    expect(spec('596h').success).toBe(true);
+    expect(spec('597h').error?.issues[0]).toMatchObject({ path: ['cases', 0, 'timeout'] });
   });
 });
 
