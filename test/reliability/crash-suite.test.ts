@@ -77,7 +77,7 @@ describe('crash suite: a worker SIGKILLed at every step', () => {
       expect(o.end.promotes).toHaveLength(1);
       expectFinishedByNewWorker(o);
     },
-    420_000,
+    900_000,
   );
 
   it.each(revertSteps.map((s) => [s.step, s.killPoint]))(
@@ -91,7 +91,7 @@ describe('crash suite: a worker SIGKILLed at every step', () => {
       expect(promotesOf(o.end, o.ids.v2 ?? '')).toHaveLength(1);
       expectFinishedByNewWorker(o);
     },
-    420_000,
+    900_000,
   );
 
   it('deploy SIGKILLed mid-push: its release waits in pushing; a rerun is refused, --supersede cancels it and releases', async () => {
@@ -112,7 +112,7 @@ describe('crash suite: a worker SIGKILLed at every step', () => {
     expect(o.end.promotionInProgress).toBe(false);
     // The killed deploy's truss (its own process group) died with its pipes: it left no deployment behind.
     expect(o.end.deployments.map((d) => d.id).sort()).toEqual([o.ids.v1, result.candidateDeploymentId].sort());
-  }, 420_000);
+  }, 900_000);
 
   it('Temporal dev server restarted mid-watch (--db-filename): the watcher carries on and still reverts', async () => {
     const o = await restart;
@@ -123,7 +123,7 @@ describe('crash suite: a worker SIGKILLed at every step', () => {
     expect(promotesOf(o.end, o.ids.v1)).toHaveLength(1);
     expect(promotesOf(o.end, o.ids.v2)).toHaveLength(1);
     expect(o.end.promotionInProgress).toBe(false);
-  }, 420_000);
+  }, 900_000);
 });
 
 /** One row per case, as it ended (a case that threw says so). */
