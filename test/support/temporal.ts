@@ -23,8 +23,8 @@ export interface TemporalTestContext {
   close(): Promise<void>;
 }
 
-export async function connectTemporal(): Promise<TemporalTestContext> {
-  const address = temporalAddress();
+/** Connections to the test server, or to another one at `address`. */
+export async function connectTemporal(address = temporalAddress()): Promise<TemporalTestContext> {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });

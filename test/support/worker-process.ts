@@ -22,7 +22,11 @@ export interface WorkerProcess {
  * added to this process's environment; resolves once it polls. All it prints is scanned for the API key marker
  * after the test file.
  */
-export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  env: NodeJS.ProcessEnv,
+  options: { startTimeoutMs?: number } = {},
+): Promise<WorkerProcess> {
+  const startTimeoutMs = options.startTimeoutMs ?? 90_000;
   const child = spawn(process.execPath, ['--', path.join(projectRoot, 'bin', 'baseten-cd.js'), 'worker'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,7 +41,10 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<Worker
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start within 90 s:\n${output}`)), 90_000);
+    const timer = setTimeout(
+      () => reject(new Error(`worker did not start within ${startTimeoutMs / 1000} s:\n${output}`)),
+      startTimeoutMs,
+    );
     const onData = () => {
       if (!output.includes('polling task queue')) return;
       clearTimeout(timer);

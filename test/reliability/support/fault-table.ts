@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { projectRoot } from '../../../src/tools/paths';
+import { writeReliabilityReport } from './report-files';
 import type { CellResult } from './fault-cells';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000).toFixed(1));
@@ -33,10 +31,5 @@ export function faultTable(cells: readonly CellResult[]): string {
 
 /** Writes the table (Markdown and JSON) under .baseten-cd/reliability/ and returns the Markdown path. */
 export function writeFaultTable(cells: readonly CellResult[], setup: string): string {
-  const dir = path.join(projectRoot, '.baseten-cd', 'reliability');
-  mkdirSync(dir, { recursive: true });
-  const markdown = path.join(dir, 'control-plane-faults.md');
-  writeFileSync(markdown, `${setup}\n\n${faultTable(cells)}\n`);
-  writeFileSync(path.join(dir, 'control-plane-faults.json'), `${JSON.stringify({ setup, cells }, null, 2)}\n`);
-  return markdown;
+  return writeReliabilityReport('control-plane-faults', setup, faultTable(cells), { cells });
 }
