@@ -138,7 +138,7 @@ async function run(): Promise<void> {
       if (selected('validation'))
         report('validation', await benchValidation(emulator, baseten, model, plan.validationSamples));
       if (selected('load-generator'))
-        report('load-generator', await benchLoadGenerator(emulator, control, baseten, model, plan.loadRequests));
+        report('load-generator', await benchLoadGenerator(emulator, control, model, plan.loadRequests));
       if (selected('management')) report('management', await benchManagement(emulator, model));
     }
     if (selected('detect-restore')) report('detect-restore', await benchDetectRestore(stack, parts, plan.incidents));
