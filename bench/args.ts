@@ -15,7 +15,23 @@ export const benchmarkNames = [
 ] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
 
+export const benchUsage = `usage: npm run bench -- [--quick] [--only a,b] [--update-baseline] [--help]
+
+Speed and scale of baseten-cd on this machine, each figure next to a baseline measured in the same run; prints one
+table per benchmark and writes bench/results.json. Real parts: a Temporal dev server, the emulator with Python model
+processes (stubbed in the scale run only), fleet workers, the truss CLI.
+
+  --quick             fewer repetitions and shorter windows, the same benchmarks and result keys (about 3 minutes;
+                      a full run takes about 15)
+  --only a,b          run only these: ${benchmarkNames.join(', ')}
+  --update-baseline   rewrite bench/baseline.json with this run's clean results (full runs only)
+  --help              print this and exit
+
+Exit code 0 unless the bench itself crashes (1), 2 for bad flags: it reports, it does not gate.`;
+
 export interface BenchArgs {
+  /** Print the usage and exit. */
+  help: boolean;
   /** Rewrite bench/baseline.json with this run's clean results. */
   updateBaseline: boolean;
   /** Fewer repetitions and shorter windows: the same benchmarks and result keys in about 3 minutes. */
@@ -27,13 +43,18 @@ function isBenchmarkName(name: string): name is BenchmarkName {
   return (benchmarkNames as readonly string[]).includes(name);
 }
 
-/** `[--quick] [--update-baseline] [--only a,b]`; anything else is a UsageError in one line. */
+/** `[--quick] [--update-baseline] [--only a,b] [--help]`; anything else is a UsageError in one line. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  let values: { 'update-baseline'?: boolean; quick?: boolean; only?: string };
+  let values: { 'update-baseline'?: boolean; quick?: boolean; only?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { 'update-baseline': { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' } },
+      options: {
+        'update-baseline': { type: 'boolean' },
+        quick: { type: 'boolean' },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -51,6 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     throw new UsageError('bench: --update-baseline takes the numbers of a full run, not of --quick');
   }
   return {
+    help: values.help ?? false,
     updateBaseline: values['update-baseline'] ?? false,
     quick: values.quick ?? false,
     only: benchmarkNames.filter((name) => only.includes(name)),

@@ -6,12 +6,11 @@ import { runRelease, type TimedRelease } from './run-release';
 import type { ReleaseRig } from './stack';
 import { copyExample } from './truss-copy';
 
-const runs = 2;
 /** A requirement no index has: pip fails the build the way a typo in requirements does. */
 const missingRequirement = 'baseten-cd-bench-no-such-package==0.0.1';
 
 /** How long a release takes to report a Truss whose build fails: from the start call to the `failed` result. */
-export async function benchFailedBuild(rig: ReleaseRig, workDir: string): Promise<BenchmarkResult> {
+export async function benchFailedBuild(rig: ReleaseRig, workDir: string, runs: number): Promise<BenchmarkResult> {
   const result: BenchmarkResult = {
     title: 'Time to detect a failed build (a requirement that does not exist)',
     setup: `examples/text-transform with requirement ${missingRequirement}; ${runs} releases, each must end "failed"`,

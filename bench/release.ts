@@ -8,7 +8,6 @@ import { runRelease, type TimedRelease } from './run-release';
 import type { ReleaseRig } from './stack';
 import { copyExample, editConfig } from './truss-copy';
 
-const timedRuns = 3;
 /** The stages of a release that promotes; the final `promoted` stage only marks the end. */
 const stages = ['pushing', 'building', 'validating', 'promoting', 'verifying'] as const;
 const validationFile = path.join(projectRoot, 'examples', 'validation', 'text-transform.yaml');
@@ -18,8 +17,14 @@ const greeting = 'hello from config.yaml';
  * Full releases of examples/text-transform: push with the real truss CLI, ACTIVE, validation with
  * examples/validation/text-transform.yaml, promote, verify. A first release creates the model (reported on
  * its own); the timed ones each promote a changed Truss over the previous production, as CI does on a merge.
+ * `afterEach(n)` runs after release n (the orchestration baseline's releases, so both see the same machine).
  */
-export async function benchRelease(rig: ReleaseRig, workDir: string): Promise<BenchmarkResult> {
+export async function benchRelease(
+  rig: ReleaseRig,
+  workDir: string,
+  timedRuns: number,
+  afterEach?: (n: number) => Promise<void>,
+): Promise<{ result: BenchmarkResult; runs: TimedRelease[] }> {
   const result: BenchmarkResult = {
     title: 'Release time (push with truss CLI → ACTIVE → validate → promote → verify)',
     setup: `examples/text-transform with examples/validation/text-transform.yaml; 1 first release, then ${timedRuns} timed releases over production; stage times from the workflow history`,
@@ -27,12 +32,8 @@ export async function benchRelease(rig: ReleaseRig, workDir: string): Promise<Be
   };
   const trussDir = await copyExample('text-transform', path.join(workDir, 'release-text-transform'));
   const base: Omit<DeployInput, 'pushTaskQueue' | 'trussDir'> = {
+    ...(await releaseInputBase()),
     modelName: 'text-transform',
-    environment: 'production',
-    candidate: { kind: 'published' },
-    validation: await loadValidationFile(validationFile),
-    labels: { source: 'bench' },
-    cleanupOnReject: false,
   };
   let previous = greeting;
   const release = async (n: number): Promise<TimedRelease> => {
@@ -47,16 +48,33 @@ export async function benchRelease(rig: ReleaseRig, workDir: string): Promise<Be
     return timed;
   };
 
+  const runs: TimedRelease[] = [];
   try {
     const first = await release(0);
     result.metrics.push({ name: 'first release (creates the model) total', unit: 'ms', value: first.times.totalMs });
-    const runs: TimedRelease[] = [];
-    for (let n = 1; n <= timedRuns; n++) runs.push(await release(n));
+    await afterEach?.(0);
+    for (let n = 1; n <= timedRuns; n++) {
+      runs.push(await release(n));
+      await afterEach?.(n);
+    }
     result.metrics.push(...releaseMetrics(runs));
   } catch (err) {
     result.error = err instanceof Error ? err.message : String(err);
   }
-  return result;
+  return { result, runs };
+}
+
+export type ReleaseInputBase = Omit<DeployInput, 'pushTaskQueue' | 'trussDir' | 'modelName'>;
+
+/** What every bench release asks for (the model name and Truss aside); the plain-script baseline asks the same. */
+export async function releaseInputBase(): Promise<ReleaseInputBase> {
+  return {
+    environment: 'production',
+    candidate: { kind: 'published' },
+    validation: await loadValidationFile(validationFile),
+    labels: { source: 'bench' },
+    cleanupOnReject: false,
+  };
 }
 
 function releaseMetrics(runs: TimedRelease[]): Metric[] {

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { History } from '@temporalio/common/lib/proto-utils';
 import { releaseWorkflowId } from '../src/operations/workflow-refs';
 import type { deployModel } from '../src/workflows/deploy';
 import type { DeployInput, DeployResult } from '../src/workflows/types';
@@ -11,6 +12,8 @@ export interface TimedRelease {
   wallMs: number;
   /** Per stage and in all, by the Temporal server's clock. */
   times: StageTimes;
+  /** The release's workflow history (activity timings, for the orchestration overhead). */
+  history: History;
 }
 
 /** Only guards against a hang: a release on the emulator takes seconds. */
@@ -41,5 +44,6 @@ export async function runRelease(rig: ReleaseRig, input: Omit<DeployInput, 'push
     clearTimeout(timer);
   }
   const wallMs = performance.now() - started;
-  return { result, wallMs, times: stageTimes(await handle.fetchHistory()) };
+  const history = await handle.fetchHistory();
+  return { result, wallMs, times: stageTimes(history), history };
 }

@@ -11,7 +11,7 @@ export interface StageTimes {
   stages: Map<string, number>;
 }
 
-function eventMs(event: HistoryEvent): number | undefined {
+export function eventMs(event: HistoryEvent): number | undefined {
   const ts = event.eventTime;
   if (!ts) return undefined;
   const seconds =

@@ -12,7 +12,6 @@ import type { DeployedModel } from './deployment';
 import { loadMetrics, rate, runLoad, type LoadResult } from './load';
 import type { BenchmarkResult } from './results';
 
-const samples = 200;
 const concurrencies = [1, 4, 8] as const;
 const warmupRequests = 20;
 const requestTimeoutMs = 30_000;
@@ -27,6 +26,7 @@ export async function benchValidation(
   emulator: Emulator,
   baseten: BasetenClient,
   model: DeployedModel,
+  samples: number,
 ): Promise<BenchmarkResult> {
   const result: BenchmarkResult = {
     title: 'Validation throughput and overhead (runner vs bare undici loop)',

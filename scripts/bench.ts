@@ -1,14 +1,20 @@
 /**
- * `npm run bench`: how fast a release, a failed build, validation sampling and the emulator's management API
- * are on this machine, printed next to the committed baseline (bench/baseline.json). It reports; it does not
- * gate: the exit code is 0 unless the bench itself crashes (2 for bad flags).
- *   --only release,failed-build,validation,management   run only these
- *   --update-baseline                                    rewrite bench/baseline.json with this run's clean results
+ * `npm run bench`: speed and scale on this machine, with real parts (a Temporal dev server, the emulator, fleet
+ * workers): releases and their orchestration overhead, a failed build, validation sampling and its load generator
+ * against autocannon, the emulator's management API, detect-to-restore against the CI/CD guide's poller, the history
+ * cost of watching, and how many models one worker watches. Prints one table per benchmark next to the committed
+ * baseline (bench/baseline.json) and writes bench/results.json. It reports; it does not gate: the exit code is 0
+ * unless the bench itself crashes (2 for bad flags).
+ *   --quick              fewer repetitions, the same benchmarks and result keys (about 3 minutes)
+ *   --only a,b           run only these (bench/args.ts lists them)
+ *   --update-baseline    rewrite bench/baseline.json with this run's clean results (full runs only)
+ *   --help               the usage (bench/args.ts)
  */
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Runtime } from '@temporalio/worker';
-import { parseBenchArgs, type BenchmarkName } from '../bench/args';
+import { benchUsage, parseBenchArgs, type BenchmarkName } from '../bench/args';
 import { deployActive, type DeployedModel } from '../bench/deployment';
 import { benchFailedBuild } from '../bench/failed-build';
 import { benchManagement } from '../bench/management';
@@ -21,12 +27,47 @@ import { benchValidation } from '../bench/validation';
 import { benchDetectRestore } from '../bench/detect-restore';
 import { benchHistoryCost } from '../bench/history-cost';
 import { benchScale } from '../bench/scale';
+import { benchLoadGenerator } from '../bench/load-generator';
+import { benchOrchestration } from '../bench/orchestration';
+import { plainBaseline } from '../bench/plain-release';
 import { ExitCode } from '../src/common/exit-codes';
 import { UsageError } from '../src/common/usage-error';
 import { projectRoot } from '../src/tools/paths';
 
 const baselineFile = path.join(projectRoot, 'bench', 'baseline.json');
-const latestFile = path.join(projectRoot, '.baseten-cd', 'bench', 'latest.json');
+const resultsPath = path.join(projectRoot, 'bench', 'results.json');
+
+/** How much of each benchmark a run does: the full run (about 15 minutes) and --quick (about 3, the same keys). */
+const fullPlan = {
+  releases: 10,
+  failedBuilds: 2,
+  validationSamples: 200,
+  loadRequests: 1000,
+  incidents: { perCell: 20, lanes: 16 },
+  watchedHours: 3,
+  scale: {
+    fleets: [
+      { models: 100, faults: 10 },
+      { models: 1000, faults: 20 },
+    ],
+    windowMs: 60_000,
+  },
+};
+const quickPlan: typeof fullPlan = {
+  releases: 2,
+  failedBuilds: 1,
+  validationSamples: 50,
+  loadRequests: 300,
+  incidents: { perCell: 1, lanes: 12 },
+  watchedHours: 0.5,
+  scale: {
+    fleets: [
+      { models: 100, faults: 3 },
+      { models: 1000, faults: 4 },
+    ],
+    windowMs: 12_000,
+  },
+};
 
 const emulatorLogger = {
   info: () => undefined,
@@ -45,13 +86,20 @@ function stopOnSignal(stack: BenchStack): void {
 }
 
 async function run(): Promise<void> {
+  const startedAt = performance.now();
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const args = parseBenchArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(benchUsage);
+    return;
+  }
   // The output is the tables: only SDK warnings and errors get through.
   Runtime.install({ logger: benchSdkLogger(), shutdownSignals: [] });
   const baseline = await readResults(baselineFile);
   console.log(
     [
-      `baseten-cd bench: ${args.only.join(', ')}`,
+      `baseten-cd bench${args.quick ? ' --quick' : ''}: ${args.only.join(', ')}`,
+      `  machine: ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${loadAtStart.toFixed(2)} at start (other work on the machine skews every number)`,
       `  baseline: ${baseline ? `${baseline.recordedAt} (${baseline.machine.cpus} CPUs, node ${baseline.machine.node})` : 'none yet (run with --update-baseline)'}`,
       `  emulator phases ${benchSettings.emulatorTimings.buildMs} ms, worker polls every ${benchSettings.poll.initialMs}-${benchSettings.poll.maxMs} ms`,
     ].join('\n'),
@@ -68,50 +116,43 @@ async function run(): Promise<void> {
     console.log(`\n${formatTable(result, baseline?.benchmarks[name])}\n  (${took} s)`);
   };
   const selected = (name: BenchmarkName): boolean => args.only.includes(name);
+  const plan = args.quick ? quickPlan : fullPlan;
   try {
     const parts = await stack.startEmulator();
     const { emulator, control, baseten } = parts;
-    if (selected('release') || selected('failed-build')) {
+    if (selected('release') || selected('orchestration') || selected('failed-build')) {
       const rig = await stack.startReleaseRig(parts);
-      if (selected('release')) report('release', await benchRelease(rig, stack.workDir));
-      if (selected('failed-build')) report('failed-build', await benchFailedBuild(rig, stack.workDir));
+      if (selected('release') || selected('orchestration')) {
+        const plain = selected('orchestration') ? await plainBaseline(parts, stack.workDir) : undefined;
+        const { result, runs } = await benchRelease(rig, stack.workDir, plan.releases, plain?.afterEach);
+        if (selected('release')) report('release', result);
+        if (plain)
+          report('orchestration', benchOrchestration(runs, plain.runs, { ours: result.error, plain: plain.error }));
+      }
+      if (selected('failed-build'))
+        report('failed-build', await benchFailedBuild(rig, stack.workDir, plan.failedBuilds));
     }
-    if (selected('validation') || selected('management')) {
+    if (selected('validation') || selected('load-generator') || selected('management')) {
       const trussDir = path.join(projectRoot, 'examples', 'text-transform');
       const model: DeployedModel = await deployActive(control, baseten, trussDir, 'bench-sampling');
-      if (selected('validation')) report('validation', await benchValidation(emulator, baseten, model));
+      if (selected('validation'))
+        report('validation', await benchValidation(emulator, baseten, model, plan.validationSamples));
+      if (selected('load-generator'))
+        report('load-generator', await benchLoadGenerator(emulator, control, model, plan.loadRequests));
       if (selected('management')) report('management', await benchManagement(emulator, model));
     }
-    if (selected('detect-restore')) {
-      const options = args.quick ? { perCell: 2, lanes: 12 } : { perCell: 20, lanes: 16 };
-      report('detect-restore', await benchDetectRestore(stack, parts, options));
-    }
-    if (selected('history-cost')) report('history-cost', await benchHistoryCost(args.quick ? 0.5 : 3, 25));
-    if (selected('scale')) {
-      const options = args.quick
-        ? {
-            fleets: [
-              { models: 100, faults: 3 },
-              { models: 1000, faults: 4 },
-            ],
-            windowMs: 12_000,
-          }
-        : {
-            fleets: [
-              { models: 100, faults: 10 },
-              { models: 1000, faults: 20 },
-            ],
-            windowMs: 60_000,
-          };
-      report('scale', await benchScale(stack, options));
-    }
+    if (selected('detect-restore')) report('detect-restore', await benchDetectRestore(stack, parts, plan.incidents));
+    if (selected('history-cost')) report('history-cost', await benchHistoryCost(plan.watchedHours, 25));
+    if (selected('scale')) report('scale', await benchScale(stack, plan.scale));
   } finally {
     await stack.close();
   }
 
-  const current = resultsFile(results);
-  await writeResults(latestFile, current);
-  console.log(`\nresults written to ${path.relative(projectRoot, latestFile)}`);
+  const current = resultsFile(results, args.quick ? 'quick' : 'full', loadAtStart);
+  await writeResults(resultsPath, current);
+  console.log(
+    `\nresults written to ${path.relative(projectRoot, resultsPath)} (${((performance.now() - startedAt) / 1000).toFixed(0)} s in all)`,
+  );
   if (args.updateBaseline) {
     await writeResults(baselineFile, mergeBaseline(baseline, current));
     console.log(`baseline updated: ${path.relative(projectRoot, baselineFile)}`);

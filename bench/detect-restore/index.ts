@@ -43,12 +43,12 @@ export async function benchDetectRestore(
     await mkdir(dir, { recursive: true });
 
     const specs: IncidentSpec[] = [];
-    // Faults take turns across the cells too, so a short run still sees each of them.
-    let turn = 0;
-    for (const intervalMs of intervals) {
+    // Each cell takes the faults in turn, starting from a different one, so a short run still sees each fault and
+    // no previous state is tied to one fault (a turn counted across the three states gave each state one fault).
+    for (const [intervalIndex, intervalMs] of intervals.entries()) {
       for (let i = 0; i < options.perCell; i++) {
-        for (const previous of previousStates) {
-          const fault = faults[turn++ % faults.length] as Fault;
+        for (const [stateIndex, previous] of previousStates.entries()) {
+          const fault = faults[(i + stateIndex + intervalIndex) % faults.length] as Fault;
           for (const guard of ['ours', 'naive'] as const) specs.push({ guard, intervalMs, previous, fault });
         }
       }

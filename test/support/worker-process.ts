@@ -6,10 +6,13 @@ import { assertNoSecretIn } from './secrets';
 /** Everything each worker process of this test file printed, scanned for the API key marker after the file. */
 const printed: Array<{ pid: number | undefined; text: () => string }> = [];
 
-afterAll(() => {
-  for (const { pid, text } of printed.splice(0))
-    assertNoSecretIn(`the output of baseten-cd worker (pid ${pid})`, text());
-});
+// Outside jest (the bench's scale run starts worker processes with this helper too) there is no afterAll.
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    for (const { pid, text } of printed.splice(0))
+      assertNoSecretIn(`the output of baseten-cd worker (pid ${pid})`, text());
+  });
+}
 
 export interface WorkerProcess {
   child: ChildProcess;
