@@ -10,4 +10,6 @@ export const Patch = {
   cancelPromotion: 'cancel-promotion-before-revert',
   /** Releases stop the running production watcher before they promote, and start their own afterwards. */
   watcher: 'production-watcher',
+  /** Releases read how the environment promotes, and analyse each traffic step of a rolling promotion. */
+  rollout: 'rolling-rollout',
 } as const;
