@@ -1,9 +1,11 @@
+import { releaseWorkflowId } from '../../../src/common/workflow-ids';
 import { approveUpdate, progressQuery } from '../../../src/workflows/messages';
 import type { DeployResult } from '../../../src/workflows/types';
 import { validationSpecSchema } from '../../../src/validation/schema';
 import { waitForStage } from '../../support/release-stage';
 import { uniqueId } from '../../support/temporal';
 import { waitFor } from '../../support/wait-for';
+import { runCli } from '../../e2e/support/cli';
 import { answeringTruss, productionAnswer, release, sendTraffic } from '../watcher/watcher-harness';
 import { recordHistory } from './histories';
 import { startReleaseHarness, type ReleaseHarness } from './release-harness';
@@ -133,4 +135,69 @@ describe('a rolling release on the emulator', () => {
     });
     expect(answers).toEqual(Array.from({ length: 10 }, () => ({ from: 'v1' })));
   }, 180_000);
+
+  it('pause, resume and rollback through the CLI reach the release during its ramp', async () => {
+    const model = uniqueId('rolling-ops');
+    const { modelId, v1 } = await firstVersion(model);
+    await h.emu.call('PATCH', `/v1/models/${modelId}/environments/production`, {
+      promotion_settings: {
+        rolling_deploy: true,
+        rolling_deploy_config: { max_surge_percent: 20, stabilization_time_seconds: 1 },
+      },
+    });
+    // A longer window: each CLI run (a new Node process) has the time to arrive during a step.
+    const validation = validationSpecSchema.parse({ ...rollingValidation, rollout: { window: '10s', minRequests: 5 } });
+    const traffic = sendTraffic(h, modelId);
+    try {
+      const handle = await h.start(
+        { modelName: model, trussDir: answeringTruss(model, 'v2'), validation, watch: { enabled: false } },
+        releaseWorkflowId(model, 'production'),
+      );
+      const rampIs = (state: string) =>
+        waitFor(`the ramp ${state}`, async () => {
+          const progress = await handle.query(progressQuery).catch(() => undefined);
+          const analysing = /^\d+% of traffic/.test(progress?.message ?? '');
+          return progress?.rollout?.state === state && (state !== 'ramping' || analysing) && progress;
+        });
+      const promotion = async () =>
+        (await h.emu.call('GET', `/v1/models/${modelId}/environments/production`)).body as {
+          in_progress_promotion: { status: string; percent_traffic_to_new_version: number };
+        };
+      await rampIs('ramping');
+      const paused = await runCli(['pause', model, '--reason', 'dashboards', '--by', 'ana', '--json']);
+      expect(paused.code).toBe(0);
+      expect(paused.stderr).toContain(`release-${model}-production: pause sent to the rolling release`);
+      // The step being analysed passes, and Baseten's promotion stays paused there until resumed.
+      const held = await rampIs('held');
+      const heldAt = held.rollout?.steps.at(-1)?.percent;
+      expect((await promotion()).in_progress_promotion).toEqual(
+        expect.objectContaining({ status: 'PAUSED', percent_traffic_to_new_version: heldAt }),
+      );
+
+      expect((await runCli(['resume', model, '--by', 'ana'])).code).toBe(0);
+      await rampIs('ramping');
+      expect((await runCli(['pause', model, '--reason', 'again', '--by', 'ana'])).code).toBe(0);
+      await rampIs('held');
+      const rolledBack = await runCli(['rollback', model, '--reason', 'customer report', '--json']);
+      expect(rolledBack.code).toBe(0);
+      expect(JSON.parse(rolledBack.stdout)).toMatchObject({ reverted: true });
+
+      const result = await handle.result();
+      expect(result).toMatchObject({
+        status: 'failed',
+        reverted: true,
+        failureType: 'RolloutRolledBackError',
+        productionDeploymentId: v1,
+        rollout: { state: 'cancelled' },
+      });
+      expect(result.rollout?.steps.every((s) => s.verdict === 'passed')).toBe(true);
+      expect(result.rollout?.steps.length).toBeGreaterThanOrEqual(2);
+      expect((await promotion()).in_progress_promotion).toEqual(
+        expect.objectContaining({ status: 'CANCELED', percent_traffic_to_new_version: 0 }),
+      );
+    } finally {
+      await traffic.stop();
+    }
+    expect(await productionAnswer(h, modelId)).toEqual({ from: 'v1' });
+  }, 240_000);
 });
