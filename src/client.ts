@@ -14,6 +14,7 @@ import { queryProgress } from './operations/progress-query';
 import { followRelease, resultFromWorkflowError } from './operations/release-follow';
 import { describeWorkflow } from './operations/workflow-lookup';
 import { prepareRelease, type PreparedRelease, type ReleaseRequest } from './operations/release-request';
+import { controlRamp, rampingRelease, type RampAction } from './operations/release-ramp';
 import { clearRunningRelease, startRelease } from './operations/release-start';
 import { pauseWatcher, resumeWatcher, rollbackWatcher, runningWatcher, watcherState } from './operations/watchers';
 import { resolveReleaseRef, resolveWatcherRef } from './operations/workflow-refs';
@@ -31,7 +32,17 @@ import type { PauseRequest, ResumeRequest, RollbackRequest, WatchState } from '.
 export type { ReleaseRequest, PreparedRelease } from './operations/release-request';
 export type { ListFilter, WorkflowRow } from './operations/workflow-rows';
 export type { TemporalSettings } from './temporal/settings';
-export type { ApprovalDecision, ApprovalRequest, DeployResult, ReleaseProgress, WatchOptions } from './workflows/types';
+export type {
+  ApprovalDecision,
+  ApprovalRequest,
+  DeployResult,
+  ReleaseProgress,
+  RolloutReport,
+  RollForwardRequest,
+  WatchOptions,
+} from './workflows/types';
+export type { StepAnalysis } from './activities/rollout-types';
+export type { RampAction } from './operations/release-ramp';
 export type { Incident, Observation, PauseRequest, RollbackRequest, WatchState } from './workflows/watch-types';
 
 export interface StartReleaseOptions {
@@ -68,6 +79,13 @@ export interface ReleaseControl {
   result(): Promise<DeployResult>;
   approve(request?: ApprovalRequest): Promise<ApprovalDecision>;
   reject(request?: ApprovalRequest): Promise<ApprovalDecision>;
+  /** True while its rolling promotion ramps (or is held): pause, resume and rollback then go to the release. */
+  isRamping(): Promise<boolean>;
+  /**
+   * During the ramp: `pause` holds Baseten's promotion at its next step, `resume` lets it go on, `rollback` cancels
+   * it and reverts (follow `result()` for the end), `roll-forward` completes it now. A UsageError when not ramping.
+   */
+  controlRamp(action: RampAction): Promise<ReleaseProgress>;
 }
 
 /** A production watcher named by its id (watch-<model>-<environment>) or by model name and environment. */
@@ -176,6 +194,12 @@ export class BasetenCd {
       result: async () => (await current()).result().catch((err: unknown) => resultFromWorkflowError(err)),
       approve: (request = {}) => decide('approve', request),
       reject: (request = {}) => decide('reject', request),
+      isRamping: async () => (await rampingRelease(client, workflowId)) !== undefined,
+      controlRamp: async (action) => {
+        const handle = await rampingRelease(client, workflowId);
+        if (!handle) throw new UsageError(`${workflowId} is not rolling out: nothing to ${action.kind}`);
+        return controlRamp(handle, action);
+      },
     };
   }
 

@@ -20,6 +20,8 @@ export interface CancelPromotionInput {
   gracefulMs: number;
   /** How long the whole cancellation may take, across retries. @unit ms */
   timeoutMs: number;
+  /** Force-cancel at once (all traffic back now), without a graceful ramp back first. @default false */
+  force?: boolean;
 }
 
 export interface CancelPromotionResult {
@@ -79,7 +81,11 @@ export function createCancelPromotionActivities(deps: ActivityDeps) {
         }
         mark.candidateDeploymentId ??= candidate;
         try {
-          if (!mark.requested) {
+          if (input.force && !mark.forced) {
+            await baseten.forceCancelPromotion(input.modelId, input.environment, attemptCallOptions());
+            mark.requested = true;
+            mark.forced = true;
+          } else if (!mark.requested) {
             await baseten.cancelPromotion(input.modelId, input.environment, attemptCallOptions());
             mark.requested = true;
           } else if (!mark.forced && loop.elapsedMs >= input.gracefulMs) {

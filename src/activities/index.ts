@@ -9,6 +9,7 @@ import { createPrepareForTrafficActivities } from './prepare-for-traffic';
 import { createObserveActivities } from './observe';
 import { createPromoteActivities } from './promote';
 import { createRetireWatcherActivities } from './retire-watcher';
+import { createRolloutActivities } from './rollout';
 import { createSmokeActivities } from './smoke';
 import { createValidateActivities } from './validate';
 import { createVerifyProductionActivities } from './verify-production';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps, notify: NotifyOptions = {})
     ...createPromoteActivities(deps),
     ...createCancelPromotionActivities(deps),
     ...createObserveActivities(deps),
+    ...createRolloutActivities(deps),
     ...createRetireWatcherActivities(deps),
     ...createVerifyProductionActivities(deps),
     ...createSmokeActivities(deps),

@@ -32,6 +32,16 @@ export const FailureType = {
   VerificationFailed: 'VerificationFailedError',
   /** Raised by the release itself: no `deploy` process picked the push up in time. */
   PushNotStarted: 'PushNotStartedError',
+  /** Raised by the release itself: a traffic step of a rolling promotion failed its analysis (cancelled). */
+  RolloutStepFailed: 'RolloutStepFailedError',
+  /** Raised by the release itself: the rolling promotion ended without promoting (Baseten, or someone, stopped it). */
+  RolloutEnded: 'RolloutEndedError',
+  /** Raised by the release itself: an operator rolled the release back during its ramp. */
+  RolloutRolledBack: 'RolloutRolledBackError',
+  /** The rolling promotion stayed at one step longer than a step may take. */
+  RolloutStalled: 'RolloutStalledError',
+  /** The environment's rolling promotion setting did not take effect. */
+  RolloutNotApplied: 'RolloutNotAppliedError',
   /** The workflow input is unusable (a client other than the CLI sent it). */
   InvalidInput: 'InvalidDeployInput',
   /** The release failed for a reason that is not a verdict about the candidate (its details say what happened). */

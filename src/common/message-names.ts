@@ -7,6 +7,8 @@ export const MessageName = {
   progress: 'progress',
   approve: 'approve',
   reject: 'reject',
+  /** Release during a rolling ramp: pause, resume and rollback (the watcher's names), and roll forward. */
+  rollForward: 'rollForward',
   /** Watcher: state query; rollback, pause and resume updates; the plain rollback signal; supersede signal. */
   state: 'state',
   rollback: 'rollback',

@@ -32,6 +32,8 @@ export interface ReleaseRequest {
   /** The production watcher's options (`{ enabled: false }`: none). */
   watch?: WatchOptions;
   timeouts?: ReleaseTimeouts;
+  /** `rolling`: promote through Baseten's rolling promotion (turned on when off), each traffic step analysed. */
+  rollout?: 'rolling';
 }
 
 /** A release checked and ready to start: nothing has touched Temporal or Baseten yet. */
@@ -70,6 +72,7 @@ export async function prepareRelease(request: ReleaseRequest): Promise<PreparedR
     cleanupOnReject: request.cleanupOnReject ?? false,
     ...(request.watch ? { watch: request.watch } : {}),
     ...(request.timeouts ? { timeouts: request.timeouts } : {}),
+    ...(request.rollout ? { rollout: request.rollout } : {}),
   };
   return { workflowId, input };
 }

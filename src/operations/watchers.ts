@@ -43,8 +43,12 @@ export function resumeWatcher(handle: WatcherHandle, request: ResumeRequest = {}
   return refusedAsUsage('resume', handle, () => handle.executeUpdate(resumeUpdate, { args: [request] }));
 }
 
-/** A watcher's validator refusing (not paused, nothing to roll back to, ...) is one usage line; nothing changed. */
-async function refusedAsUsage<T>(verb: string, handle: WatcherHandle, call: () => Promise<T>): Promise<T> {
+/** A validator refusing (not paused, nothing to roll back to, not ramping, ...) is one usage line; nothing changed. */
+export async function refusedAsUsage<T>(
+  verb: string,
+  handle: { workflowId: string },
+  call: () => Promise<T>,
+): Promise<T> {
   try {
     return await call();
   } catch (err) {

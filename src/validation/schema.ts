@@ -141,6 +141,27 @@ const watchSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * How a rolling release analyses each traffic step (`deploy --rollout rolling`, or an environment whose promotion
+ * settings say rolling). What is left out follows the latency budget and the comparison with production.
+ */
+const rolloutSchema = z.strictObject({
+  /** How long each traffic step is analysed; Baseten's promotion is paused for it when its steps are shorter. */
+  window: durationSchema.default(30_000),
+  /** The candidate's 5xx share (0..1) over a step's window above which the step fails. @default 0.05 */
+  maxErrorRate: z.number().min(0).max(1).default(0.05),
+  /** Over this 5xx share the promotion is force-cancelled at once instead of ramping traffic back. @default 0.5 */
+  hardErrorRate: z.number().min(0).max(1).default(0.5),
+  /** The candidate's p95 over a step above which it fails. @default latency.p95, else not judged */
+  maxP95: durationSchema.optional(),
+  /** The candidate's p95 / the previous deployment's over the same window. @default compareWithProduction's ratio */
+  maxLatencyRatio: z.number().positive().optional(),
+  /** With fewer candidate requests than this in a window, a probe of the candidate decides. @default 10 */
+  minRequests: z.number().int().min(1).max(1_000_000).default(10),
+  /** The case sent as that probe. @default the first case */
+  probe: z.string().optional(),
+});
+
 export const validationSpecSchema = z
   .strictObject({
     warmup: warmupSchema.default({ requests: 3, timeout: 600_000 }),
@@ -148,6 +169,7 @@ export const validationSpecSchema = z
     latency: latencySchema.optional(),
     compareWithProduction: compareSchema.optional(),
     watch: watchSchema.optional(),
+    rollout: rolloutSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();
@@ -170,6 +192,17 @@ export const validationSpecSchema = z
         path: ['watch', 'probe', 'case'],
         message: `no case named "${probe}" (cases: ${[...seen].map((n) => `"${n}"`).join(', ')})`,
       });
+    }
+    const rolloutProbe = spec.rollout?.probe;
+    if (rolloutProbe !== undefined && !seen.has(rolloutProbe)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rollout', 'probe'],
+        message: `no case named "${rolloutProbe}" (cases: ${[...seen].map((n) => `"${n}"`).join(', ')})`,
+      });
+    }
+    if (spec.rollout && spec.rollout.hardErrorRate < spec.rollout.maxErrorRate) {
+      ctx.addIssue({ code: 'custom', path: ['rollout', 'hardErrorRate'], message: 'must be at least maxErrorRate' });
     }
   });
 

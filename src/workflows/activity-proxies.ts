@@ -123,6 +123,10 @@ export const findDeployment = step(calls.findDeployment);
 export const deactivateDeployment = step(calls.deactivateDeployment);
 export const smokeTest = step(proxyActivities<FleetActivities>(smokeProfile).smokeTest);
 export const observeProduction = step(proxyActivities<FleetActivities>(observeProfile).observeProduction);
+export const planRollout = step(calls.planRollout);
+export const awaitRolloutStep = step(waits.awaitRolloutStep);
+export const controlPromotion = step(calls.controlPromotion);
+export const analyseRolloutStep = step(proxyActivities<FleetActivities>(smokeProfile).analyseRolloutStep);
 export const retireWatcher = step(proxyActivities<FleetActivities>(retireProfile).retireWatcher);
 
 /**

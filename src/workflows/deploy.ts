@@ -16,6 +16,8 @@ import { inputProblem } from './release-rules';
 import { Release } from './release';
 import { retirePreviousWatcher, startWatcher } from './release-watcher';
 import { revertTo, type Compensation } from './revert';
+import { planRollingPromotion, rollOut } from './rollout';
+import { RolloutControls } from './rollout-controls';
 import {
   prepareCandidate,
   promote,
@@ -40,6 +42,7 @@ export async function deployModel(input: DeployInput): Promise<DeployResult> {
     description: 'Where the release is: stage, candidate, production, validation numbers.',
   });
   const gate = new ApprovalGate(release);
+  const controls = new RolloutControls(release);
 
   const problem = inputProblem(input);
   if (problem) throw ApplicationFailure.nonRetryable(`invalid release input: ${problem}`, FailureType.InvalidInput);
@@ -56,7 +59,7 @@ export async function deployModel(input: DeployInput): Promise<DeployResult> {
   }
   // From the promotion on, the release finishes what it started even when cancelled: a promotion half done, or
   // the revert of one, is never abandoned (a superseding release waits for this one to end).
-  return CancellationScope.nonCancellable(() => promoteAndVerify(release, candidate));
+  return CancellationScope.nonCancellable(() => promoteAndVerify(release, candidate, controls));
 }
 
 /** Validation, then the approval gate when the release has one: undefined lets the candidate through. */
@@ -70,12 +73,16 @@ async function acceptance(release: Release, gate: ApprovalGate, candidate: Candi
 }
 
 /**
- * Stops the watcher guarding production, promotes the accepted candidate and verifies production, then starts the
- * watcher anew. The revert is registered before the promote call, not after it succeeds: a promote that lands but
+ * Stops the watcher guarding production, promotes the accepted candidate (a traffic step at a time, each analysed,
+ * when the environment promotes rolling) and verifies production, then starts the watcher anew. The revert is registered before the promote call, not after it succeeds: a promote that lands but
  * whose activity then fails still gets reverted (the revert reads before it writes, so it is harmless when the
  * promote never happened).
  */
-async function promoteAndVerify(release: Release, candidate: Candidate): Promise<DeployResult> {
+async function promoteAndVerify(
+  release: Release,
+  candidate: Candidate,
+  controls: RolloutControls,
+): Promise<DeployResult> {
   const { input } = release;
   const compensations: Compensation[] = [];
   let ending: ReleaseEnding;
@@ -95,7 +102,10 @@ async function promoteAndVerify(release: Release, candidate: Candidate): Promise
         fn: () => revertTo(release, candidate.modelId, previous),
       });
     }
+    const rollout = await planRollingPromotion(release, candidate, previous);
     const production = await promote(release, candidate, previous);
+    // A rolling promotion moves traffic in steps: each is analysed before the next may happen.
+    if (rollout?.rolling && previous) await rollOut(release, candidate, previous, rollout, controls);
     if (input.candidate.kind === 'development') {
       await settleDevelopmentPromotion(release, candidate.modelId, production);
     }

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { MessageName } from '../common/message-names';
-import type { ApprovalDecision, ApprovalRequest, ReleaseProgress } from './types';
+import type { ApprovalDecision, ApprovalRequest, ReleaseProgress, RollForwardRequest } from './types';
 import type { PauseRequest, ResumeRequest, RollbackRequest, WatchState } from './watch-types';
 
 // Wire names come from one list (src/common/message-names.ts); clients (the CLI) import these definitions.
@@ -13,6 +13,18 @@ export const approveUpdate = defineUpdate<ApprovalDecision, [ApprovalRequest]>(M
 
 /** Ends a release waiting at the approval gate as rejected; production is untouched. */
 export const rejectUpdate = defineUpdate<ApprovalDecision, [ApprovalRequest]>(MessageName.reject);
+
+/**
+ * During a rolling release's ramp, the release answers the watcher's control names: `pause` holds Baseten's
+ * promotion at its next step (analysis goes on), `resume` lets it go on, `rollback` cancels it and reverts.
+ * Each answers with the release's progress; refused unless the release is ramping.
+ */
+export const releasePauseUpdate = defineUpdate<ReleaseProgress, [PauseRequest]>(MessageName.pause);
+export const releaseResumeUpdate = defineUpdate<ReleaseProgress, [ResumeRequest]>(MessageName.resume);
+export const releaseRollbackUpdate = defineUpdate<ReleaseProgress, [RollbackRequest]>(MessageName.rollback);
+
+/** Completes a rolling release's ramp at once (Baseten's force roll forward). Refused after a failed step unless forced. */
+export const rollForwardUpdate = defineUpdate<ReleaseProgress, [RollForwardRequest]>(MessageName.rollForward);
 
 /** A watcher's state: watched and fallback deployments, mode, last observations, incidents. */
 export const stateQuery = defineQuery<WatchState>(MessageName.state);

@@ -12,4 +12,6 @@ export const Patch = {
   watcher: 'production-watcher',
   /** A rollback update naming a deployment (`to`) looks it up first, and is refused when the model has none such. */
   rollbackTarget: 'rollback-looks-up-target',
+  /** Releases read how the environment promotes, and analyse each traffic step of a rolling promotion. */
+  rollout: 'rolling-rollout',
 } as const;

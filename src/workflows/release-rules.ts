@@ -15,6 +15,7 @@ export const defaultTimeouts: Required<ReleaseTimeouts> = {
   pushScheduleToStartMs: 5 * 60_000,
   cancelPromotionMs: 10 * 60_000,
   gracefulCancelMs: 2 * 60_000,
+  rolloutStepMs: 30 * 60_000,
 };
 
 export function releaseTimeouts(input: DeployInput): Required<ReleaseTimeouts> {
@@ -33,6 +34,10 @@ export function inputProblem(input: DeployInput): string | undefined {
   }
   if (input.validation.cases.length === 0) return 'validation has no cases';
   if (input.approval && !(input.approval.timeoutMs > 0)) return 'approval.timeoutMs must be positive';
+  if (input.rollout !== undefined && input.rollout !== 'rolling') return `unknown rollout "${String(input.rollout)}"`;
+  if (input.rollout === 'rolling' && input.candidate.kind === 'development') {
+    return 'a development candidate cannot be rolled out (its promotion builds a new deployment)';
+  }
   return undefined;
 }
 

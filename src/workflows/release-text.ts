@@ -1,9 +1,10 @@
 import type { CandidateKind } from '../activities/push-types';
+import type { StepAnalysis } from '../activities/rollout-types';
 import type { ValidationReport } from '../validation/report';
 import type { ValidationSpec } from '../validation/schema';
 import { watcherWorkflowId } from '../common/workflow-ids';
 import { watchSettings } from './release-rules';
-import type { DeployInput, ReleaseProgress } from './types';
+import type { DeployInput, ReleaseProgress, RolloutReport } from './types';
 import {
   clock,
   code,
@@ -166,6 +167,7 @@ export function releaseDetails(
     ...factLines(progress, input, namespace),
   ];
   if (progress.validation) parts.push('', ...validationSection(progress.validation));
+  if (progress.rollout) parts.push('', ...rolloutSection(progress.rollout));
   if (log.length > 0) {
     parts.push('', '**What happened** (UTC)', '', ...log.map((l) => `- ${code(clock(l.at, true))} ${l.text}`));
   }
@@ -256,4 +258,46 @@ function limit(ms: number | undefined): string {
 
 function within(measured: number | undefined, limit: number | undefined): boolean {
   return limit === undefined || (measured !== undefined && measured <= limit);
+}
+
+/** One step's numbers and verdict in a line: `40% step passed: candidate 41/100 requests (41%), 5xx 0%, p95 12 ms`. */
+export function stepLine(step: StepAnalysis): string {
+  const c = step.candidate;
+  const numbers = c
+    ? `candidate ${c.requests} request(s)${step.share !== undefined ? ` (${percent(step.share)} of traffic)` : ''}, ` +
+      `5xx ${percent(c.errorRate)}, p95 ${duration(c.p95Ms)}`
+    : 'no traffic metrics';
+  const p = step.previous;
+  const previous = p ? `; previous 5xx ${percent(p.errorRate)}, p95 ${duration(p.p95Ms)}` : '';
+  const probe = step.probe ? `; probe ${step.probe.ok ? 'ok' : 'FAILED'}` : '';
+  const verdictText = step.verdict === 'passed' ? 'passed' : `FAILED (${step.reasons.join('; ')})`;
+  return line(`${step.percent}% step ${verdictText}: ${numbers}${previous}${probe}`, 300);
+}
+
+/** The ramp: one row per traffic step with the window, the candidate's and the previous deployment's numbers. */
+export function rolloutSection(report: RolloutReport): string[] {
+  const rows = report.steps.map((s) => [
+    verdict(s.verdict === 'passed'),
+    `${s.percent}%`,
+    duration(s.windowEndMs - s.windowStartMs),
+    s.candidate ? `${s.candidate.requests}` : '–',
+    percent(s.candidate?.errorRate),
+    duration(s.candidate?.p95Ms),
+    percent(s.previous?.errorRate),
+    duration(s.previous?.p95Ms),
+  ]);
+  const how = report.heldPerStep ? 'promotion paused for each analysis' : 'analysed while each step holds';
+  const section = [
+    `**Rolling promotion: ${report.state}**${report.heldBy ? ` (held by ${report.heldBy})` : ''}, ` +
+      `each step analysed for ${duration(report.windowMs)} (${how})`,
+  ];
+  if (rows.length > 0) {
+    section.push(
+      '',
+      textTable(['verdict', 'traffic', 'window', 'requests', '5xx', 'p95', 'prev 5xx', 'prev p95'], rows),
+    );
+  }
+  const failed = report.steps.flatMap((s) => s.reasons);
+  if (failed.length > 0) section.push('', ...failed.map((reason) => `- ${line(reason, 300)}`));
+  return section;
 }

@@ -68,6 +68,7 @@ export class Release {
       previousProductionDeploymentId: s.previousProductionDeploymentId,
       validation: s.validation,
       approval: s.approval,
+      ...(s.rollout ? { rollout: s.rollout } : {}),
       ...extra,
     };
   }

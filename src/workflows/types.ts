@@ -1,5 +1,6 @@
 import type { WatchSettings } from '../activities/observe-types';
 import type { CandidateKind } from '../activities/push-types';
+import type { StepAnalysis } from '../activities/rollout-types';
 import type { ValidationSpec } from '../validation/schema';
 import type { ValidationReport } from '../validation/report';
 
@@ -32,6 +33,12 @@ export interface DeployInput {
    * from the validation file's `watch` section, overridden field by field here, else the watcher's defaults.
    */
   watch?: WatchOptions;
+  /**
+   * `rolling` (`deploy --rollout rolling`): promote through Baseten's rolling promotion, turning it on for the
+   * environment when it is off, and analyse every traffic step. Unset: an environment whose promotion settings
+   * say rolling is rolled out (and analysed) the same way; any other promotes all at once.
+   */
+  rollout?: 'rolling';
 }
 
 /** How a release's production watcher runs (`deploy --no-watch`, `--watch-interval`, ...). */
@@ -57,6 +64,36 @@ export interface ReleaseTimeouts {
   cancelPromotionMs?: number;
   /** A graceful cancel (traffic ramps back) may take this long before it is forced. @unit ms @default 120_000 (2 min) */
   gracefulCancelMs?: number;
+  /** A rolling promotion reaches its next traffic step. @unit ms @default 1_800_000 (30 min) */
+  rolloutStepMs?: number;
+}
+
+/** A rolling release's ramp: each traffic step with its numbers and verdict, and how the ramp ended. */
+export interface RolloutReport {
+  /** Baseten's promotion was paused at every step for its analysis (its steps are shorter than the window). */
+  heldPerStep: boolean;
+  /** The analysis window of each step. @unit ms */
+  windowMs: number;
+  /** True when this release turned the environment's rolling promotion on. */
+  enabledRolling: boolean;
+  /** The traffic steps analysed, in order. */
+  steps: StepAnalysis[];
+  /**
+   * `ramping` while it runs, `held` while an operator paused it; `completed`: all traffic on the candidate;
+   * `cancelled`/`force-cancelled`: a failed step (or a rollback) stopped it; `rolled-forward`: forced to 100 %;
+   * `ended`: Baseten ended it without promoting.
+   */
+  state: 'ramping' | 'held' | 'completed' | 'cancelled' | 'force-cancelled' | 'rolled-forward' | 'ended';
+  /** Who paused the ramp, and why, while it is held. */
+  heldBy?: string;
+}
+
+/** Argument of `rollForward` (`approve --roll-forward`). */
+export interface RollForwardRequest {
+  by?: string;
+  reason?: string;
+  /** Roll forward even though a step failed its analysis. @default false */
+  force?: boolean;
 }
 
 /** Argument of the `approve` and `reject` updates. */
@@ -117,6 +154,8 @@ export interface DeployResult {
   approval?: ApprovalDecision;
   /** The production watcher the release started (its workflow id), when it started one. */
   watcherId?: string;
+  /** A rolling release's traffic steps and how its ramp ended. */
+  rollout?: RolloutReport;
 }
 
 /** What the `progress` query answers. */
@@ -138,6 +177,8 @@ export interface ReleaseProgress {
   promotionAttempted?: boolean;
   /** The production watcher the release started. */
   watcherId?: string;
+  /** A rolling release's ramp so far. */
+  rollout?: RolloutReport;
   /** Last notable event, one line, for CLI progress output. */
   message?: string;
 }

@@ -12,6 +12,9 @@ const verdictTypes: ReadonlySet<string> = new Set<string>([
   FailureType.DeploymentTimeout,
   FailureType.VerificationFailed,
   FailureType.PushNotStarted,
+  FailureType.RolloutStepFailed,
+  FailureType.RolloutEnded,
+  FailureType.RolloutRolledBack,
 ]);
 
 /** The innermost failure: an activity failure is reported by what the activity threw. */

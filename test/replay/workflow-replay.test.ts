@@ -24,6 +24,7 @@ describe('the workflows replay their recorded histories', () => {
         'watch-reverted.json',
         'watch-pause-resume.json',
         'watch-continued-as-new.json',
+        'rolling-promoted.json',
       ]),
     );
   });

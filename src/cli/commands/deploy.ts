@@ -51,6 +51,12 @@ export function registerDeploy(program: Command): void {
       '--max-p95 <duration>',
       'the p95 latency of real traffic above which production is bad (default: not judged)',
     )
+    .option(
+      '--rollout <strategy>',
+      "rolling: promote through Baseten's rolling promotion (turned on for the environment), analysing each " +
+        "traffic step against the validation file's rollout section; environment (default): rolling only when " +
+        "the environment's promotion settings say so",
+    )
     .option('--json', 'print one JSON result on stdout (progress goes to stderr)')
     .addHelpText(
       'after',

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { BasetenCd } from '../../client';
 import { readEnv } from '../../config/env';
 import { createOutput } from '../output';
+import { controlRampingRelease } from '../ramp-control';
 import { requiredText } from '../required-text';
 import { describeWatchState } from '../watch-format';
 import { watcherRefArguments, type WatcherRefOptions } from '../watcher-ref';
@@ -26,6 +27,8 @@ export function registerRollback(program: Command): void {
       'after',
       '\nThe same rollback can be sent as a plain signal named "rollback" with {"reason": "...", "to"?: "..."},\n' +
         'from the Temporal UI or with `temporal workflow signal --workflow-id watch-<model>-<env> --name rollback`.\n' +
+        "While the model's release ramps (a rolling promotion), rollback <model> cancels the promotion and the\n" +
+        'release reverts to the previous deployment; the command answers once that is verified.\n' +
         'Exit codes: 0 reverted, 1 the revert failed (production may be unchanged), 2 refused (nothing changed).',
     )
     .action(async (ref: string, options: RollbackOptions) => {
@@ -33,6 +36,8 @@ export function registerRollback(program: Command): void {
       const out = createOutput(options.json ?? false);
       const cd = await BasetenCd.connect();
       try {
+        const request = { reason, by: options.by ?? readEnv('USER') };
+        if (!options.to && (await controlRampingRelease(cd, ref, options, out, { kind: 'rollback', request }))) return;
         const watcher = cd.watcher(ref, options.environment);
         const state = await watcher.rollback({
           reason,

@@ -103,6 +103,7 @@ export const deployOptionsSchema = z
       .max(1, 'expected a share of requests from 0 to 1, such as 0.05')
       .optional(),
     maxP95: durationFlag.optional(),
+    rollout: z.enum(['rolling', 'environment'], { error: 'expected rolling or environment' }).default('environment'),
   })
   .superRefine((options, ctx) => {
     if (!options.approveRequired && options.approvalTimeout !== undefined) {
@@ -115,8 +116,10 @@ export const deployOptionsSchema = z
       }
     }
   })
-  .transform(({ watch, watchInterval, unhealthyAfter, maxErrorRate, maxP95, ...rest }) => ({
+  .transform(({ watch, watchInterval, unhealthyAfter, maxErrorRate, maxP95, rollout, ...rest }) => ({
     ...rest,
+    // `environment`: rolling when the environment's promotion settings say so, else all at once.
+    ...(rollout === 'rolling' ? { rollout } : {}),
     // The watcher's settings from flags; the validation file's `watch` section and the defaults fill the rest.
     watch: {
       enabled: watch,

@@ -21,6 +21,7 @@ export async function planRelease(trussDirArg: string, rawOptions: unknown): Pro
     approval: options.approveRequired ? { timeoutMs: options.approvalTimeout ?? defaultApprovalTimeoutMs } : undefined,
     cleanupOnReject: options.cleanup,
     watch: options.watch,
+    ...(options.rollout ? { rollout: options.rollout } : {}),
   });
   return { ...prepared, options };
 }

@@ -3,6 +3,7 @@ import type { createActivities } from '../../../src/activities';
 import type { ObserveInput, ObserveResult } from '../../../src/activities/observe';
 import type { Observation } from '../../../src/activities/observe-types';
 import type { PushInput, PushResult } from '../../../src/activities/push-types';
+import type { RolloutPosition, StepAnalysis } from '../../../src/activities/rollout-types';
 import type { ValidationReport } from '../../../src/validation/report';
 
 /** Every activity the fleet hosts, plus the push (hosted by the CI job), as the workflows call them. */
@@ -30,7 +31,36 @@ export class FakeFleet {
   /** How many observation slices ran. */
   slices = 0;
 
+  /** How the environment promotes: with `rolling`, promoting the candidate starts a ramp the fakes below drive. */
+  promotion = { rolling: false, stepMs: 0, stepPercent: 25 };
+  /** The ramp in progress (or ended), as Baseten would report it. */
+  ramp: { percent: number; status: RolloutPosition['status']; pauseRequested: boolean } | undefined;
+  /** What the analysis of a step at a percentage finds (default: a healthy step). */
+  readonly stepFindings = new Map<number, Partial<StepAnalysis>>();
+
   constructor(readonly candidate = 'new') {}
+
+  /** One step boundary of the ramp, as Baseten moves it (a paused ramp does not move). */
+  private advance(): void {
+    const ramp = this.ramp;
+    if (!ramp || ramp.status === 'PAUSED' || ramp.status === 'SUCCEEDED' || ramp.status === 'CANCELED') return;
+    if (ramp.percent >= 100) {
+      ramp.status = 'SUCCEEDED';
+      this.production = this.candidate;
+      return;
+    }
+    ramp.percent = Math.min(100, ramp.percent + this.promotion.stepPercent);
+    ramp.status = ramp.pauseRequested ? 'PAUSED' : ramp.percent >= 100 ? 'RAMPING_DOWN' : 'RAMPING_UP';
+    ramp.pauseRequested = false;
+  }
+
+  private position(): RolloutPosition {
+    return {
+      status: this.ramp?.status ?? 'NONE',
+      percent: this.ramp?.percent ?? 0,
+      currentDeploymentId: this.production,
+    };
+  }
 
   readonly activities: FleetActivities = {
     pushCandidate: async (input) => {
@@ -61,13 +91,75 @@ export class FakeFleet {
     promoteCandidate: async (input) => {
       const id = input.target.kind === 'deployment' ? input.target.deploymentId : 'built';
       this.calls.push(`promoteCandidate ${id}`);
-      const already = this.production === id;
+      const already = this.production === id || this.ramp?.status === 'RAMPING_UP';
+      if (this.promotion.rolling && id === this.candidate && this.production !== id) {
+        this.ramp ??= { percent: 0, status: 'RELEASING', pauseRequested: false };
+        return { deploymentId: id, alreadyPromoted: already };
+      }
       this.production = id;
       return { deploymentId: id, alreadyPromoted: already };
     },
-    cancelPendingPromotion: async () => {
-      this.calls.push('cancelPendingPromotion');
-      return { cancelled: 'none' };
+    cancelPendingPromotion: async (input) => {
+      const ramp = this.ramp;
+      if (!ramp || ramp.status === 'SUCCEEDED' || ramp.status === 'CANCELED') {
+        this.calls.push('cancelPendingPromotion');
+        return { cancelled: 'none' };
+      }
+      this.calls.push(`cancelPendingPromotion ${input.force ? 'forced' : 'graceful'} at ${ramp.percent}%`);
+      ramp.status = 'CANCELED';
+      ramp.percent = 0;
+      return { cancelled: input.force ? 'forced' : 'graceful', candidateDeploymentId: this.candidate };
+    },
+    planRollout: async (input) => {
+      this.calls.push(`planRollout${input.enableRolling ? ' enable' : ''}`);
+      const enabled = input.enableRolling && !this.promotion.rolling;
+      if (enabled) this.promotion.rolling = true;
+      const { rolling, stepMs, stepPercent } = this.promotion;
+      return { rolling, enabled, stepMs, stepPercent };
+    },
+    awaitRolloutStep: async (input) => {
+      this.calls.push(`awaitRolloutStep after ${input.afterPercent}%${input.held ? ' held' : ''}`);
+      for (let i = 0; i < 100; i++) {
+        const position = this.position();
+        const ended = ['SUCCEEDED', 'CANCELED', 'FAILED'].includes(position.status);
+        const moved = position.percent > input.afterPercent && position.status !== 'RELEASING';
+        if (ended || (moved && (!input.held || position.status === 'PAUSED'))) return position;
+        if (position.status === 'PAUSED') break;
+        this.advance();
+      }
+      throw basetenFailure('RolloutStalledError', `stalled at ${this.ramp?.percent}%`, true);
+    },
+    controlPromotion: async (input) => {
+      this.calls.push(`controlPromotion ${input.action}`);
+      const ramp = this.ramp;
+      if (!ramp) return { accepted: false };
+      if (input.action === 'roll-forward') {
+        ramp.status = 'SUCCEEDED';
+        ramp.percent = 100;
+        this.production = this.candidate;
+        return { accepted: true };
+      }
+      if (input.action !== 'pause' && ramp.status === 'PAUSED') {
+        ramp.status = ramp.percent >= 100 ? 'RAMPING_DOWN' : 'RAMPING_UP';
+      }
+      if (input.action === 'pause' || input.action === 'resume-and-pause') ramp.pauseRequested = true;
+      return { accepted: true };
+    },
+    analyseRolloutStep: async (input) => {
+      this.calls.push(`analyseRolloutStep ${input.percent}%`);
+      return {
+        percent: input.percent,
+        windowStartMs: input.windowStartMs,
+        windowEndMs: input.windowEndMs,
+        candidateStatus: 'ACTIVE',
+        candidate: { requests: 40, errors5xx: 0, errorRate: 0, p95Ms: 20 },
+        previous: { requests: 60, errors5xx: 0, errorRate: 0, p95Ms: 20 },
+        share: 0.4,
+        verdict: 'passed',
+        reasons: [],
+        overHardLimit: false,
+        ...this.stepFindings.get(input.percent),
+      };
     },
     verifyProduction: async (input) => {
       this.calls.push(`verifyProduction ${input.deploymentId}`);

@@ -199,6 +199,8 @@ describe('a long approval wait', () => {
     expect(afterApproval).toEqual([
       'describeProduction',
       'prepareForTraffic new',
+      // How the environment promotes (all at once here: no traffic steps to analyse).
+      'planRollout',
       'promoteCandidate new',
       'verifyProduction new',
     ]);

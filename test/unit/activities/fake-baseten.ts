@@ -134,6 +134,22 @@ export class FakeBaseten {
       if (env) delete env.candidate;
       return { success: true };
     },
+    pausePromotion: async (_modelId, name) => {
+      this.calls.push(`pausePromotion ${name}`);
+      return { success: true };
+    },
+    resumePromotion: async (_modelId, name) => {
+      this.calls.push(`resumePromotion ${name}`);
+      return { success: true };
+    },
+    forceRollForwardPromotion: async (_modelId, name) => {
+      this.calls.push(`forceRollForwardPromotion ${name}`);
+      return { success: true };
+    },
+    updateEnvironment: async (_modelId, name) => {
+      this.calls.push(`updateEnvironment ${name}`);
+      return { status: 'ACCEPTED', message: 'accepted' };
+    },
     getDeploymentMetrics: async (_modelId, id) => {
       this.calls.push(`getDeploymentMetrics ${id}`);
       return this.metrics;

@@ -64,4 +64,11 @@ describe('deploy options', () => {
     );
     expect(usageMessage({ modelName: '  ' })).toBe('--model-name: must not be empty');
   });
+
+  it('takes --rollout rolling into the release, leaves the environment to decide by default, refuses anything else', () => {
+    expect(parseDeployOptions({ rollout: 'rolling' }).rollout).toBe('rolling');
+    expect(parseDeployOptions({}).rollout).toBeUndefined();
+    expect(parseDeployOptions({ rollout: 'environment' }).rollout).toBeUndefined();
+    expect(usageMessage({ rollout: 'canary' })).toBe('--rollout: expected rolling or environment');
+  });
 });

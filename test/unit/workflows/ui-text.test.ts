@@ -4,6 +4,8 @@ import {
   releaseDetails,
   releaseStaticDetails,
   releaseSummary,
+  rolloutSection,
+  stepLine,
   storyLines,
   validationSection,
 } from '../../../src/workflows/release-text';
@@ -272,5 +274,47 @@ describe('what the UI says about a watcher', () => {
     ).toBe(
       '- **#1 manual rollback by ana** at 2026-12-01 08:48:30 UTC: `dep2` → `dep1`, **REVERT FAILED**: dep1 never became ACTIVE. Reason: status UNHEALTHY',
     );
+  });
+});
+
+describe('a rolling release in words', () => {
+  const passed = {
+    percent: 25,
+    windowStartMs: 0,
+    windowEndMs: 30_000,
+    candidate: { requests: 40, errors5xx: 0, errorRate: 0, p95Ms: 21 },
+    previous: { requests: 120, errors5xx: 0, errorRate: 0, p95Ms: 19 },
+    share: 0.25,
+    verdict: 'passed' as const,
+    reasons: [],
+    overHardLimit: false,
+  };
+  const failed = {
+    ...passed,
+    percent: 50,
+    candidate: { requests: 60, errors5xx: 12, errorRate: 0.2, p95Ms: 30 },
+    verdict: 'failed' as const,
+    reasons: ['5xx share 20% of 60 requests at 50% traffic, over 5%'],
+  };
+
+  it('tells each step in a line, with its numbers and verdict', () => {
+    expect(stepLine(passed)).toBe(
+      '25% step passed: candidate 40 request(s) (25 % of traffic), 5xx 0 %, p95 21 ms; previous 5xx 0 %, p95 19 ms',
+    );
+    expect(stepLine(failed)).toMatch(/^50% step FAILED \(5xx share 20% of 60 requests at 50% traffic, over 5%\)/);
+  });
+
+  it('shows the ramp as a table with the failed step in words', () => {
+    const text = rolloutSection({
+      heldPerStep: true,
+      windowMs: 30_000,
+      enabledRolling: false,
+      steps: [passed, failed],
+      state: 'cancelled',
+    }).join('\n');
+    expect(text).toContain('**Rolling promotion: cancelled**, each step analysed for 30 s');
+    expect(text).toMatch(/pass +25% +30 s +40 +0 % +21 ms/);
+    expect(text).toMatch(/FAIL +50% +30 s +60 +20 % +30 ms/);
+    expect(text).toContain('- 5xx share 20% of 60 requests at 50% traffic, over 5%');
   });
 });
