@@ -31,6 +31,8 @@ const missingNames = searchAttributes.map((key) => key.name).join('.*');
 
 describe('bad input through the real CLI', () => {
   let env: ReleaseEnvironment;
+  /** Every workflow on the task queue the CLI and the suite's worker use. */
+  const ownQueue = () => `TaskQueue = '${env.cliEnv.BASETEN_CD_TASK_QUEUE ?? ''}'`;
   let ctx: TemporalTestContext;
   let truss: string;
   let files: string;
@@ -350,7 +352,7 @@ describe('bad input through the real CLI', () => {
         () => false,
       ),
     );
-    workflowsBefore = (await ctx.client.workflow.count()).count;
+    workflowsBefore = (await ctx.client.workflow.count(ownQueue())).count;
     since = new Date().toISOString();
     runs = await runAll(cases, 4, (input) =>
       runCli(input.args(), { ...env.cliEnv, ...input.env?.() }, input.timeoutMs ?? 60_000),
@@ -387,7 +389,8 @@ describe('bad input through the real CLI', () => {
   );
 
   it('started and changed nothing: no workflow, no deployment, no promote', async () => {
-    expect((await ctx.client.workflow.count()).count).toBe(workflowsBefore);
+    // Counted on this suite's task queue: other test files may start workflows on the same server meanwhile.
+    expect((await ctx.client.workflow.count(ownQueue())).count).toBe(workflowsBefore);
     const bareCount = await ctx.connection.workflowService.countWorkflowExecutions({ namespace: bareNamespace });
     expect(Number(bareCount.count ?? 0)).toBe(0);
     const calls = await env.emulator.control.requests({ since });
