@@ -15,7 +15,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', '*.config.js', 'bin/*.js'] },
+        projectService: { allowDefaultProject: ['*.mjs', '*.config.js', 'bin/*.js', 'test/support/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -78,7 +78,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/*.js', '*.mjs', '*.config.js'],
+    files: ['bin/*.js', '*.mjs', '*.config.js', 'test/support/*.js'],
     ...tseslint.configs.disableTypeChecked,
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: {
