@@ -74,9 +74,9 @@ async function acceptance(release: Release, gate: ApprovalGate, candidate: Candi
 
 /**
  * Stops the watcher guarding production, promotes the accepted candidate (a traffic step at a time, each analysed,
- * when the environment promotes rolling) and verifies production, then starts the watcher anew. The revert is registered before the promote call, not after it succeeds: a promote that lands but
- * whose activity then fails still gets reverted (the revert reads before it writes, so it is harmless when the
- * promote never happened).
+ * when the environment promotes rolling) and verifies production, then starts the watcher anew. The revert is
+ * registered before the promote call, not after it succeeds: a promote that lands but whose activity then fails
+ * still gets reverted (the revert reads before it writes, so it is harmless when the promote never happened).
  */
 async function promoteAndVerify(
   release: Release,
