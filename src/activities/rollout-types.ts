@@ -55,6 +55,8 @@ export interface PromotionControlInput {
   environment: string;
   /** `resume-and-pause`: let the next step happen, and pause after it. */
   action: PromotionAction;
+  /** For a resume: the step (percent) that passed, where the ramp stands when nothing moved it on since. */
+  afterPercent?: number;
 }
 
 /** What a step is judged against (from the validation file's `rollout` section, latency budget and comparison). */

@@ -6,8 +6,9 @@ import { trafficSummary } from '../baseten/traffic';
 import { FailureType } from '../common/failure-types';
 import { resolveDeps, type ActivityDeps, type ResolvedDeps } from './deps';
 import { mapBasetenErrors } from './failures';
-import { attemptCallOptions } from './heartbeat';
+import { attemptCallOptions, whileHeartbeating } from './heartbeat';
 import { PollLoop } from './poll-loop';
+import { readEnvironment } from './production';
 import { judgeStep } from './rollout-judge';
 import type {
   AwaitStepInput,
@@ -94,6 +95,35 @@ async function trafficOf(
 export function createRolloutActivities(deps: ActivityDeps) {
   const resolved = resolveDeps(deps);
   const { baseten } = resolved;
+  /** One try of controlPromotion (see there). */
+  async function controlOnce(input: PromotionControlInput): Promise<{ accepted: boolean }> {
+    const { modelId, environment } = input;
+    const resume = async (): Promise<boolean> => {
+      const { promotion } = await readEnvironment(baseten, modelId, environment, attemptCallOptions());
+      const movedOn =
+        promotion?.status === 'PAUSED' && promotion.percent_traffic_to_new_version > (input.afterPercent ?? 100);
+      if (movedOn) return true;
+      return (await baseten.resumePromotion(modelId, environment, attemptCallOptions())).success;
+    };
+    const pause = async (): Promise<boolean> =>
+      (await baseten.pausePromotion(modelId, environment, attemptCallOptions())).success;
+    switch (input.action) {
+      case 'pause':
+        return { accepted: await pause() };
+      case 'resume':
+        return { accepted: await resume() };
+      case 'resume-and-pause': {
+        const resumed = await resume();
+        // Baseten pauses after the step in progress: the ramp moves one step and holds there.
+        return { accepted: resumed && (await pause()) };
+      }
+      case 'roll-forward': {
+        const answer = await baseten.forceRollForwardPromotion(modelId, environment, attemptCallOptions());
+        return { accepted: answer.success };
+      }
+    }
+  }
+
   return {
     /**
      * Reads how the environment promotes (rolling or all at once, the step length and size), and with
@@ -147,26 +177,18 @@ export function createRolloutActivities(deps: ActivityDeps) {
       }
     }),
 
-    /** Pauses, resumes or force-rolls forward the environment's rolling promotion (Baseten's own controls). */
-    controlPromotion: mapBasetenErrors(async (input: PromotionControlInput): Promise<{ accepted: boolean }> => {
-      const { modelId, environment } = input;
-      switch (input.action) {
-        case 'pause':
-          return { accepted: (await baseten.pausePromotion(modelId, environment, attemptCallOptions())).success };
-        case 'resume':
-          return { accepted: (await baseten.resumePromotion(modelId, environment, attemptCallOptions())).success };
-        case 'resume-and-pause': {
-          const resumed = await baseten.resumePromotion(modelId, environment, attemptCallOptions());
-          // Baseten pauses after the step in progress: the ramp moves one step and holds there.
-          const paused = await baseten.pausePromotion(modelId, environment, attemptCallOptions());
-          return { accepted: resumed.success && paused.success };
-        }
-        case 'roll-forward': {
-          const answer = await baseten.forceRollForwardPromotion(modelId, environment, attemptCallOptions());
-          return { accepted: answer.success };
-        }
-      }
-    }),
+    /**
+     * Pauses, resumes or force-rolls forward the environment's rolling promotion (Baseten's own controls). A resume
+     * is sent only while the ramp still stands where the workflow left it: an earlier attempt whose answer was lost
+     * may already have moved it on to the next step, and resuming it there would let that step go by unanalysed.
+     */
+    controlPromotion: mapBasetenErrors(async (input: PromotionControlInput): Promise<{ accepted: boolean }> =>
+      // Up to three calls: heart-beating while they run, a crash mid-call is noticed within the heartbeat timeout.
+      whileHeartbeating(
+        () => undefined,
+        () => controlOnce(input),
+      ),
+    ),
 
     /**
      * Analyses one traffic step over its window: the candidate's status, the real traffic the candidate and the

@@ -52,7 +52,7 @@ export const validateProfile = {
 } as const satisfies ActivityOptions;
 
 /**
- * Promotion: short, and it heartbeats while its calls run, so a worker crash mid-call is noticed within the
+ * Promotion and the controls of a rolling one: short, and they heartbeat while their calls run, so a worker crash mid-call is noticed within the
  * heartbeat timeout. Each call times out inside that window (activities/heartbeat.ts), so no retry starts while
  * an earlier attempt's call is still in flight; the retry reads the environment first and does not promote twice.
  */
@@ -125,7 +125,7 @@ export const smokeTest = step(proxyActivities<FleetActivities>(smokeProfile).smo
 export const observeProduction = step(proxyActivities<FleetActivities>(observeProfile).observeProduction);
 export const planRollout = step(calls.planRollout);
 export const awaitRolloutStep = step(waits.awaitRolloutStep);
-export const controlPromotion = step(calls.controlPromotion);
+export const controlPromotion = step(proxyActivities<FleetActivities>(promoteProfile).controlPromotion);
 export const analyseRolloutStep = step(proxyActivities<FleetActivities>(smokeProfile).analyseRolloutStep);
 export const retireWatcher = step(proxyActivities<FleetActivities>(retireProfile).retireWatcher);
 

@@ -67,8 +67,13 @@ export async function rollOut(
     state: 'ramping',
   };
   const show = (message: string): void => release.note({ rollout: { ...report, steps: [...report.steps] }, message });
-  const control = (action: PromotionAction, why: string) =>
-    controlPromotion(`${why}: ${action} the promotion of ${environment}`, { modelId, environment, action });
+  const control = (action: PromotionAction, why: string, afterPercent?: number) =>
+    controlPromotion(`${why}: ${action} the promotion of ${environment}`, {
+      modelId,
+      environment,
+      action,
+      ...(afterPercent === undefined ? {} : { afterPercent }),
+    });
 
   /** Stops the ramp (traffic back on the previous deployment) and ends the release with a verdict. */
   const abort = async (forced: boolean, why: string, type: string): Promise<never> => {
@@ -189,7 +194,7 @@ export async function rollOut(
         if (await interruption()) continue;
       }
       const holdNext = autoHold && percent < 100;
-      await control(holdNext ? 'resume-and-pause' : 'resume', `the ${percent}% step passed`);
+      await control(holdNext ? 'resume-and-pause' : 'resume', `the ${percent}% step passed`, percent);
       pauseSent = holdNext;
     }
   } finally {

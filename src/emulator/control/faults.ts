@@ -10,10 +10,22 @@ export interface PredictionFault {
   latencyMs: number;
   /** Share of predictions answered 500 before they reach the model, 0..1. */
   errorRate: number;
+  /**
+   * 0: always. Else the fault only hits predictions sent through an environment while the deployment serves at
+   * least this percent of it (a candidate that falls over under load, part way through a rolling promotion);
+   * predictions sent to the deployment itself, such as a validation's, are spared.
+   */
+  fromTrafficPercent: number;
+}
+
+interface ActiveFault {
+  latencyMs: number;
+  errors: Share;
+  fromTrafficPercent: number;
 }
 
 export class Faults {
-  private readonly predictions = new Map<string, { latencyMs: number; errors: Share }>();
+  private readonly predictions = new Map<string, ActiveFault>();
   private readonly buildFailures: string[] = [];
   /** Faults on the management API (errors, slow answers, dropped connections, held answers). */
   readonly management: ManagementFaults;
@@ -27,20 +39,39 @@ export class Faults {
   }
 
   setPredictionFault(deploymentId: string, fault: Partial<PredictionFault>): PredictionFault {
-    const current = this.predictions.get(deploymentId) ?? { latencyMs: 0, errors: new Share(0) };
+    const current = this.predictions.get(deploymentId) ?? {
+      latencyMs: 0,
+      errors: new Share(0),
+      fromTrafficPercent: 0,
+    };
     if (fault.latencyMs !== undefined) current.latencyMs = fault.latencyMs;
     if (fault.errorRate !== undefined) current.errors.rate = fault.errorRate;
+    if (fault.fromTrafficPercent !== undefined) current.fromTrafficPercent = fault.fromTrafficPercent;
     this.predictions.set(deploymentId, current);
-    return { latencyMs: current.latencyMs, errorRate: current.errors.rate };
+    return {
+      latencyMs: current.latencyMs,
+      errorRate: current.errors.rate,
+      fromTrafficPercent: current.fromTrafficPercent,
+    };
   }
 
-  latencyMs(deploymentId: string): number {
-    return this.predictions.get(deploymentId)?.latencyMs ?? 0;
+  /**
+   * The fault this prediction meets: `trafficPercent` is the deployment's share of the environment the prediction
+   * was sent through, undefined when it was sent to the deployment itself.
+   */
+  private applying(deploymentId: string, trafficPercent: number | undefined): ActiveFault | undefined {
+    const fault = this.predictions.get(deploymentId);
+    if (!fault || fault.fromTrafficPercent <= 0) return fault;
+    return trafficPercent !== undefined && trafficPercent >= fault.fromTrafficPercent ? fault : undefined;
   }
 
-  /** Whether this prediction is one of the injected errors: exactly `errorRate` of them are (./share). */
-  takePredictionError(deploymentId: string): boolean {
-    return this.predictions.get(deploymentId)?.errors.take() ?? false;
+  latencyMs(deploymentId: string, trafficPercent?: number): number {
+    return this.applying(deploymentId, trafficPercent)?.latencyMs ?? 0;
+  }
+
+  /** Whether this prediction is one of the injected errors: exactly `errorRate` of those it applies to are (./share). */
+  takePredictionError(deploymentId: string, trafficPercent?: number): boolean {
+    return this.applying(deploymentId, trafficPercent)?.errors.take() ?? false;
   }
 
   failNextBuild(message: string): void {

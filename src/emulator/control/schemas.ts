@@ -18,6 +18,7 @@ export const failSchema = z.object({ message: z.string().min(1).default('Deploym
 export const predictionFaultSchema = z.object({
   latencyMs: z.number().int().min(0).optional(),
   errorRate: z.number().min(0).max(1).optional(),
+  fromTrafficPercent: z.number().int().min(0).max(100).optional(),
 });
 export type PredictionFaultBody = z.input<typeof predictionFaultSchema>;
 

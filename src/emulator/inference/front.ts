@@ -30,12 +30,22 @@ export function inferenceFront(ctx: EmulatorContext): Front {
       return { status: 202 };
     }
     // During a rolling promotion the environment's predictions are split between its two deployments.
-    const dep = resolveDeployment(ctx.service.store, call, (env) => ctx.service.rollouts.route(env));
+    let trafficPercent: number | undefined;
+    const dep = resolveDeployment(ctx.service.store, call, (env) => {
+      const id = ctx.service.rollouts.route(env);
+      trafficPercent = ctx.service.rollouts.percentOf(env, id);
+      return id;
+    });
     served.deploymentId = dep.id;
-    return predict(dep, await readInput(req), signal);
+    return predict(dep, await readInput(req), signal, trafficPercent);
   }
 
-  async function predict(dep: DeploymentRecord, input: unknown, signal: AbortSignal): Promise<JsonReply> {
+  async function predict(
+    dep: DeploymentRecord,
+    input: unknown,
+    signal: AbortSignal,
+    trafficPercent: number | undefined,
+  ): Promise<JsonReply> {
     const state = await ctx.service.awaitServing(dep, signal);
     if (!state.ok) {
       if (state.reason === 'timeout')
@@ -45,9 +55,9 @@ export function inferenceFront(ctx: EmulatorContext): Front {
       throw inferenceError(503, 'model_unavailable', `Deployment ${dep.id} is not serving (status ${state.status})`);
     }
     const runner = ctx.service.runner(dep.id);
-    const latency = ctx.faults.latencyMs(dep.id);
+    const latency = ctx.faults.latencyMs(dep.id, trafficPercent);
     if (latency > 0) await delay(latency, undefined, { signal });
-    if (ctx.faults.takePredictionError(dep.id)) {
+    if (ctx.faults.takePredictionError(dep.id, trafficPercent)) {
       runner.recordResult(true);
       throw inferenceError(500, 'application_error', 'Injected prediction error (emulator fault)');
     }

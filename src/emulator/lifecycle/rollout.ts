@@ -64,6 +64,14 @@ export class Rollouts {
     return toCandidate ? rollout.deploymentId : env.currentDeploymentId;
   }
 
+  /** The share of the environment's predictions (percent) that `deploymentId` serves now. */
+  percentOf(env: EnvironmentRecord, deploymentId: string | null): number {
+    const rollout = env.rollout;
+    if (!rollout || rollout.percent <= 0) return deploymentId === env.currentDeploymentId ? 100 : 0;
+    if (deploymentId === rollout.deploymentId) return rollout.percent;
+    return deploymentId === env.currentDeploymentId ? 100 - rollout.percent : 0;
+  }
+
   pause(env: EnvironmentRecord): boolean {
     const rollout = env.rollout;
     if (rollout?.phase === 'paused') return true;
