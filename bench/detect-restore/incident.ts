@@ -27,6 +27,9 @@ export interface IncidentOutcome {
   restoreMs?: number;
   /** Predictions sent after the promote (or the deadline) that failed because nothing served, in seconds of traffic. */
   unservedS: number;
+  /** Where the restore time went: from the fault to the guard's decision (ours only) and to its promote call. */
+  detectMs?: number;
+  promoteMs?: number;
 }
 
 export interface IncidentRig {
@@ -67,6 +70,7 @@ export async function runIncident(rig: IncidentRig, lane: Lane, spec: IncidentSp
   const n = ++incidents;
   let firstLookAt: number;
   let stopGuard: () => Promise<void>;
+  let decidedAt: () => Promise<number | undefined> = async () => undefined;
   if (spec.guard === 'ours') {
     const handle = await rig.client.workflow.start<typeof watchProduction>('watchProduction', {
       taskQueue: rig.watchTaskQueue,
@@ -93,6 +97,10 @@ export async function runIncident(rig: IncidentRig, lane: Lane, spec: IncidentSp
       });
       return looks[0] ? Date.parse(looks[0].time) : undefined;
     });
+    decidedAt = async () => {
+      const state: WatchState = await handle.query(stateQuery);
+      return state.incidents.find((i) => i.kind === 'automatic')?.detectedAt;
+    };
     stopGuard = async () => {
       // Let the revert finish its verification and reporting, then end the watcher.
       await until('the watcher to settle', 30_000, async () => {
@@ -133,6 +141,7 @@ export async function runIncident(rig: IncidentRig, lane: Lane, spec: IncidentSp
     await sleep(50);
   }
   promoteAt ??= await firstPromote(parts, lane.modelId, faultAt);
+  const detectedAt = await decidedAt().catch(() => undefined);
   await stopGuard();
 
   // Failed predictions after the switch: production pointed at a deployment that could not serve.
@@ -145,6 +154,8 @@ export async function runIncident(rig: IncidentRig, lane: Lane, spec: IncidentSp
     spec,
     ...(restoredAt === undefined ? {} : { restoreMs: restoredAt - faultAt }),
     unservedS: (unserved * lane.probe.everyMs) / 1000,
+    ...(detectedAt === undefined ? {} : { detectMs: detectedAt - faultAt }),
+    ...(promoteAt === undefined ? {} : { promoteMs: promoteAt - faultAt }),
   };
 }
 

@@ -69,7 +69,9 @@ export async function benchDetectRestore(
           while (next < specs.length) {
             const spec = specs[next++] as IncidentSpec;
             try {
-              outcomes.push(await runIncident({ parts, client: temporal.client, watchTaskQueue }, lane, spec));
+              const outcome = await runIncident({ parts, client: temporal.client, watchTaskQueue }, lane, spec);
+              if (process.env.BENCH_TRACE) console.error(JSON.stringify(outcome));
+              outcomes.push(outcome);
             } catch (err) {
               failures.push(`${describe(spec)}: ${err instanceof Error ? err.message : String(err)}`);
               await lane.reset().catch(() => undefined);
@@ -117,6 +119,10 @@ function cellMetrics(outcomes: IncidentOutcome[]): Metric[] {
       push('ours p95', 's', ours?.p95);
       push('baseline p50', 's', naive?.p50);
       push('baseline p95', 's', naive?.p95);
+      const part = (pick: (o: IncidentOutcome) => number | undefined) =>
+        p50p95(of('ours').flatMap((o) => (pick(o) === undefined ? [] : [s(pick(o) as number)])));
+      push('ours fault → decision p50', 's', part((o) => o.detectMs)?.p50);
+      push('ours fault → promote sent p50', 's', part((o) => o.promoteMs)?.p50);
       push('ours p95 ÷ interval', 'ratio', ratio(ours?.p95, s(intervalMs)));
       push('ours p95 ÷ baseline p95', 'ratio', ratio(ours?.p95, naive?.p95));
       push('ours not restored', 'count', of('ours').filter((o) => o.restoreMs === undefined).length);
