@@ -14,4 +14,6 @@ export const Patch = {
   rollbackTarget: 'rollback-looks-up-target',
   /** Releases read how the environment promotes, and analyse each traffic step of a rolling promotion. */
   rollout: 'rolling-rollout',
+  /** A rolling step is analysed several times over its window, and fails at the first analysis over its budgets. */
+  stepFailsEarly: 'rolling-step-fails-early',
 } as const;

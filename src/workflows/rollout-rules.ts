@@ -39,6 +39,14 @@ export function rolloutSettings(spec: ValidationSpec): RolloutSettings {
 }
 
 /**
+ * How often a step is analysed during its window: a fifth of it, at least a second. A step over its budgets fails at
+ * the first analysis that shows it (with enough requests to tell); it passes only on the one at the window's end.
+ */
+export function stepCheckEveryMs(windowMs: number): number {
+  return Math.max(1_000, Math.floor(windowMs / 5));
+}
+
+/**
  * Baseten's promotion is paused at each step for its analysis when a step (its stabilization time) is shorter than
  * the window: otherwise the next step would move more traffic before the verdict on this one.
  */

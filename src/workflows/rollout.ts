@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancellationScope, condition, patched } from '@temporalio/workflow';
-import type { PromotionAction, RolloutPlan, RolloutPosition } from '../activities/rollout-types';
+import type { PromotionAction, RolloutPlan, RolloutPosition, StepAnalysis } from '../activities/rollout-types';
 import { FailureType } from '../common/failure-types';
 import {
   analyseRolloutStep,
@@ -13,7 +13,7 @@ import { workflowNow, type Release } from './release';
 import { releaseTimeouts } from './release-rules';
 import { stepLine } from './release-text';
 import type { RolloutControls } from './rollout-controls';
-import { holdEachStep, rolloutSettings } from './rollout-rules';
+import { holdEachStep, rolloutSettings, stepCheckEveryMs } from './rollout-rules';
 import type { Candidate } from './steps';
 import type { RolloutReport } from './types';
 import { duration } from './ui-markdown';
@@ -158,21 +158,25 @@ export async function rollOut(
       percent = position.percent;
       const windowStartMs = workflowNow();
       show(`${percent}% of traffic on ${deploymentId}: analysing for ${duration(settings.windowMs)}`);
-      await condition(() => controls.interrupted, settings.windowMs, {
-        summary: `analyse the ${percent}% step for ${duration(settings.windowMs)}`,
-      });
-      if (await interruption()) continue;
-      const analysis = await analyseRolloutStep(`analyse the ${percent}% step of ${environment}`, {
-        modelId,
-        environment,
-        candidateId: deploymentId,
-        previousId: previous,
-        percent,
-        windowStartMs,
-        windowEndMs: workflowNow(),
-        budgets: settings.budgets,
-        ...(settings.probe ? { probe: settings.probe } : {}),
-      });
+      const analyse = () =>
+        analyseRolloutStep(`analyse the ${percent}% step of ${environment}`, {
+          modelId,
+          environment,
+          candidateId: deploymentId,
+          previousId: previous,
+          percent,
+          windowStartMs,
+          windowEndMs: workflowNow(),
+          budgets: settings.budgets,
+          ...(settings.probe ? { probe: settings.probe } : {}),
+        });
+      const analysis = patched(Patch.stepFailsEarly)
+        ? await analyseUntilVerdict(analyse, windowStartMs + settings.windowMs, settings.windowMs, controls, percent)
+        : await analyseAtWindowEnd(analyse, settings.windowMs, controls, percent);
+      if (analysis === undefined) {
+        await interruption();
+        continue;
+      }
       report.steps.push(analysis);
       show(stepLine(analysis));
       if (analysis.verdict === 'failed') {
@@ -214,6 +218,45 @@ function isEnded(position: RolloutPosition): boolean {
     position.status === 'CANCELED' ||
     (position.status === 'RAMPING_DOWN' && position.percent < 100)
   );
+}
+
+/** The step's one analysis at the end of its window (runs started before steps could fail early); undefined when interrupted. */
+async function analyseAtWindowEnd(
+  analyse: () => Promise<StepAnalysis>,
+  windowMs: number,
+  controls: RolloutControls,
+  percent: number,
+): Promise<StepAnalysis | undefined> {
+  await condition(() => controls.interrupted, windowMs, {
+    summary: `analyse the ${percent}% step for ${duration(windowMs)}`,
+  });
+  return controls.interrupted ? undefined : analyse();
+}
+
+/**
+ * Analyses the step every `stepCheckEveryMs` of its window: the first failed analysis is the verdict (the ramp
+ * goes no further on a step already over its budgets), else the one at the window's end. Undefined when a
+ * rollback or a roll forward interrupts it.
+ */
+async function analyseUntilVerdict(
+  analyse: () => Promise<StepAnalysis>,
+  windowEndAt: number,
+  windowMs: number,
+  controls: RolloutControls,
+  percent: number,
+): Promise<StepAnalysis | undefined> {
+  const everyMs = stepCheckEveryMs(windowMs);
+  for (;;) {
+    const waitMs = Math.min(everyMs, windowEndAt - workflowNow());
+    if (waitMs > 0) {
+      await condition(() => controls.interrupted, waitMs, {
+        summary: `analyse the ${percent}% step again in ${duration(waitMs)} (window ${duration(windowMs)})`,
+      });
+    }
+    if (controls.interrupted) return undefined;
+    const analysis = await analyse();
+    if (analysis.verdict === 'failed' || workflowNow() >= windowEndAt) return analysis;
+  }
 }
 
 /** Runs `work` until it ends or `interrupted` holds (then cancels it and answers undefined). */

@@ -260,6 +260,7 @@ describe('a rolling release on the emulator', () => {
       await h.emu.control.setPredictionFaults(candidate, { errorRate: 0.5, fromTrafficPercent: 40 });
       await handle.executeUpdate(approveUpdate, { args: [{ by: 'test' }] });
       result = await handle.result();
+      await recordHistory(handle, 'rolling-step-failed-early');
     } finally {
       await traffic.stop();
     }

@@ -83,8 +83,21 @@ async function whenRamp(handle: Handle, what: string, check: (p: ReleaseProgress
   });
 }
 
+/** The ramp's calls in order, a run of the same call shown once with its count (a step is analysed 5 times). */
 const rampCalls = (fleet: FakeFleet) =>
-  fleet.calls.filter((c) => /^(controlPromotion|analyseRolloutStep|cancelPendingPromotion|verifyProduction)/.test(c));
+  runs(
+    fleet.calls.filter((c) => /^(controlPromotion|analyseRolloutStep|cancelPendingPromotion|verifyProduction)/.test(c)),
+  );
+
+function runs(calls: string[]): string[] {
+  const out: Array<{ call: string; count: number }> = [];
+  for (const call of calls) {
+    const last = out.at(-1);
+    if (last?.call === call) last.count += 1;
+    else out.push({ call, count: 1 });
+  }
+  return out.map(({ call, count }) => (count > 1 ? `${call} ×${count}` : call));
+}
 
 describe('a rolling release', () => {
   it('analyses every step with the promotion paused (its steps are shorter than the window) and is promoted', async () => {
@@ -93,15 +106,16 @@ describe('a rolling release', () => {
     const result = await release(fleet);
 
     expect(result).toMatchObject({ status: 'promoted', productionDeploymentId: 'new' });
+    // Each step is analysed every fifth of its 30 s window; it passes on the analysis at the window's end.
     expect(rampCalls(fleet)).toEqual([
       'controlPromotion pause',
-      'analyseRolloutStep 25%',
+      'analyseRolloutStep 25% ×5',
       'controlPromotion resume-and-pause',
-      'analyseRolloutStep 50%',
+      'analyseRolloutStep 50% ×5',
       'controlPromotion resume-and-pause',
-      'analyseRolloutStep 75%',
+      'analyseRolloutStep 75% ×5',
       'controlPromotion resume-and-pause',
-      'analyseRolloutStep 100%',
+      'analyseRolloutStep 100% ×5',
       'controlPromotion resume',
       'verifyProduction new',
     ]);
@@ -123,7 +137,10 @@ describe('a rolling release', () => {
 
     expect(result).toMatchObject({ status: 'promoted', rollout: { heldPerStep: false, state: 'completed' } });
     expect(fleet.callsOf('controlPromotion')).toEqual([]);
-    expect(fleet.callsOf('analyseRolloutStep')).toEqual(['analyseRolloutStep 50%', 'analyseRolloutStep 100%']);
+    expect(runs(fleet.callsOf('analyseRolloutStep'))).toEqual([
+      'analyseRolloutStep 50% ×5',
+      'analyseRolloutStep 100% ×5',
+    ]);
   });
 
   it('cancels the promotion gracefully at a failed step, reverts and says why', async () => {
@@ -144,9 +161,10 @@ describe('a rolling release', () => {
       rollout: { state: 'cancelled' },
     });
     expect(result.reason).toMatch(/the 50% step failed: 5xx share 20% of 40 requests at 50% traffic, over 5%/);
+    // The failed step is stopped at its first analysis, a fifth into its window: no more traffic waits on it.
     expect(rampCalls(fleet)).toEqual([
       'controlPromotion pause',
-      'analyseRolloutStep 25%',
+      'analyseRolloutStep 25% ×5',
       'controlPromotion resume-and-pause',
       'analyseRolloutStep 50%',
       'cancelPendingPromotion graceful at 50%',
@@ -155,6 +173,8 @@ describe('a rolling release', () => {
       'verifyProduction old',
     ]);
     expect(result.rollout?.steps.map((s) => s.verdict)).toEqual(['passed', 'failed']);
+    const failed = result.rollout?.steps[1];
+    expect((failed?.windowEndMs ?? 0) - (failed?.windowStartMs ?? 0)).toBeLessThan(30_000);
     expect(exitCodeFor(result)).toBe(ExitCode.promotionFailed);
   });
 
