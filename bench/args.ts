@@ -6,6 +6,7 @@ export const benchmarkNames = [
   'release',
   'orchestration',
   'failed-build',
+  'blast-radius',
   'validation',
   'load-generator',
   'management',

@@ -27,6 +27,7 @@ import { benchValidation } from '../bench/validation';
 import { benchDetectRestore } from '../bench/detect-restore';
 import { benchHistoryCost } from '../bench/history-cost';
 import { benchScale } from '../bench/scale';
+import { benchBlastRadius } from '../bench/blast-radius';
 import { benchLoadGenerator } from '../bench/load-generator';
 import { benchOrchestration } from '../bench/orchestration';
 import { plainBaseline } from '../bench/plain-release';
@@ -41,6 +42,7 @@ const resultsPath = path.join(projectRoot, 'bench', 'results.json');
 const fullPlan = {
   releases: 10,
   failedBuilds: 2,
+  blastRadius: 3,
   validationSamples: 200,
   loadRequests: 1000,
   incidents: { perCell: 20, lanes: 16 },
@@ -56,6 +58,7 @@ const fullPlan = {
 const quickPlan: typeof fullPlan = {
   releases: 2,
   failedBuilds: 1,
+  blastRadius: 1,
   validationSamples: 50,
   loadRequests: 300,
   incidents: { perCell: 1, lanes: 12 },
@@ -120,7 +123,8 @@ async function run(): Promise<void> {
   try {
     const parts = await stack.startEmulator();
     const { emulator, control, baseten } = parts;
-    if (selected('release') || selected('orchestration') || selected('failed-build')) {
+    const onReleaseRig: BenchmarkName[] = ['release', 'orchestration', 'failed-build', 'blast-radius'];
+    if (onReleaseRig.some(selected)) {
       const rig = await stack.startReleaseRig(parts);
       if (selected('release') || selected('orchestration')) {
         const plain = selected('orchestration') ? await plainBaseline(parts, stack.workDir) : undefined;
@@ -131,6 +135,8 @@ async function run(): Promise<void> {
       }
       if (selected('failed-build'))
         report('failed-build', await benchFailedBuild(rig, stack.workDir, plan.failedBuilds));
+      if (selected('blast-radius'))
+        report('blast-radius', await benchBlastRadius(rig, parts, stack.workDir, plan.blastRadius));
     }
     if (selected('validation') || selected('load-generator') || selected('management')) {
       const trussDir = path.join(projectRoot, 'examples', 'text-transform');
