@@ -124,6 +124,7 @@ export async function runIncident(rig: IncidentRig, lane: Lane, spec: IncidentSp
   // A fault comes at any moment of the guard's interval: uniformly within it, from its first look.
   const faultDue = firstLookAt + Math.random() * spec.intervalMs;
   await sleep(Math.max(0, faultDue - Date.now()));
+  lane.backfillGoodTraffic(defaultWatchSettings.windowMs);
   const faultAt = Date.now();
   if (spec.fault === 'unhealthy') await parts.control.makeUnhealthy(bad);
   else if (spec.fault === 'failed') await parts.control.fail(bad);

@@ -31,7 +31,7 @@ export async function benchDetectRestore(
 ): Promise<BenchmarkResult> {
   const result: BenchmarkResult = {
     title: 'Detect-to-restore (fault injected → the previous deployment answers the client again)',
-    setup: `${options.perCell} incidents per interval × previous state × guard (faults ${faults.join(', ')} in turn), ${options.lanes} models in parallel, a client predicting every ${probeEveryMs} ms; ours: watchProduction (defaults, unhealthyAfter 2) on a fleet worker with production poll spacing; baseline: the CI/CD guide's status poller (bench/naive-poller.ts); emulator phases 50 ms, real Python model processes`,
+    setup: `${options.perCell} incidents per interval × previous state × guard (faults ${faults.join(', ')} in turn), ${options.lanes} models in parallel, a client predicting every ${probeEveryMs} ms; ours: watchProduction (defaults, unhealthyAfter 2) on a fleet worker with production poll spacing; baseline: the CI/CD guide's status poller (bench/naive-poller.ts); production's metrics hold a full window (60 s) of good traffic at each fault (the time before it served is filled in); emulator phases 50 ms, real Python model processes`,
     metrics: [],
     notes: [],
   };
@@ -70,7 +70,6 @@ export async function benchDetectRestore(
             const spec = specs[next++] as IncidentSpec;
             try {
               const outcome = await runIncident({ parts, client: temporal.client, watchTaskQueue }, lane, spec);
-              if (process.env.BENCH_TRACE) console.error(JSON.stringify(outcome));
               outcomes.push(outcome);
             } catch (err) {
               failures.push(`${describe(spec)}: ${err instanceof Error ? err.message : String(err)}`);

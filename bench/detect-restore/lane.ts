@@ -19,6 +19,8 @@ export class Lane {
   private built = 0;
   probe!: ProductionProbe;
   modelId = '';
+  /** When `production` began serving the lane's traffic. */
+  private productionSince = 0;
 
   constructor(
     private readonly parts: EmulatorParts,
@@ -34,6 +36,18 @@ export class Lane {
     const url = `${this.parts.emulator.inferenceUrl.replace('{model_id}', this.modelId)}/production/predict`;
     this.probe = new ProductionProbe(url, this.parts.emulator.apiKey, probeEveryMs);
     this.probe.start();
+    this.productionSince = Date.now();
+  }
+
+  /**
+   * Production as it is before a real incident: serving good traffic for at least `windowMs`. A deployment that
+   * began serving seconds ago would make an error rate show at once (its window holds little good traffic), so
+   * the time before it served is filled in its metrics with good answers at the client's rate.
+   */
+  backfillGoodTraffic(windowMs: number): void {
+    const from = Date.now() - windowMs;
+    for (let at = from; at < this.productionSince; at += this.probe.everyMs)
+      this.parts.emulator.service.traffic.record(this.production, { at, status: 200, latencyMs: 5 });
   }
 
   answerOf(deploymentId: string): string | undefined {
@@ -69,6 +83,7 @@ export class Lane {
   async rotate(): Promise<void> {
     const bad = this.production;
     this.production = this.spare;
+    this.productionSince = Date.now();
     await this.retire(bad);
     this.spare = (await this.build()).deploymentId;
   }
@@ -79,6 +94,7 @@ export class Lane {
     const fresh = await this.build();
     this.parts.emulator.service.promoteDeployment(this.modelId, fresh.deploymentId, false);
     this.production = fresh.deploymentId;
+    this.productionSince = Date.now();
     for (const id of old) await this.retire(id);
     this.spare = (await this.build()).deploymentId;
   }

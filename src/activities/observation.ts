@@ -24,36 +24,65 @@ export const observationSchema = z.object({
   reasons: z.array(z.string()),
 }) satisfies z.ZodType<Observation>;
 
+/** Real traffic over the window, and over its recent part on its own (since the last good look). */
+export interface ObservedTraffic {
+  window: TrafficSummary;
+  recent: TrafficSummary;
+  /** Where the recent part starts (epoch ms). */
+  recentFrom: number;
+}
+
 /** What one look at production saw, before it is judged. */
 export interface ObservationFacts {
   at: number;
   status?: Observation['status'];
   servingDeploymentId: string | null;
   /** Absent when the metrics could not be read. */
-  traffic?: TrafficSummary;
+  traffic?: ObservedTraffic;
   probe?: SmokeOutcome;
 }
 
 const percent = (share: number) => `${+(share * 100).toFixed(1)}%`;
 
 /**
- * Judges one look at production: bad when the watched deployment is UNHEALTHY or FAILED, when real traffic over
- * the window (with at least `minRequests` requests) has too many 5xx or too slow a p95, or when the probe failed.
+ * Judges one look at production: bad when the watched deployment is UNHEALTHY or FAILED, when real traffic (with at
+ * least `minRequests` requests) has too many 5xx or too slow a p95, over the window or over its recent part alone
+ * (since the last good look: a sharp rise shows there before it outweighs a window of good traffic), or when the
+ * probe failed.
  */
 export function judge(facts: ObservationFacts, settings: WatchSettings): Observation {
   const reasons: string[] = [];
   if (facts.status === 'UNHEALTHY' || facts.status === 'FAILED') reasons.push(`status ${facts.status}`);
-  const { traffic } = facts;
-  const window = `over the last ${Math.round(settings.windowMs / 1000)} s`;
-  if (traffic && traffic.requests >= settings.minRequests) {
-    if (traffic.errorRate !== undefined && traffic.errorRate > settings.maxErrorRate) {
+  const observed = facts.traffic;
+  const traffic = observed?.window;
+  if (observed) {
+    const recentS = Math.max(1, Math.round((facts.at - observed.recentFrom) / 1000));
+    const spans = [
+      { summary: observed.recent, over: `over the last ${recentS} s` },
+      { summary: observed.window, over: `over the last ${Math.round(settings.windowMs / 1000)} s` },
+    ];
+    // The recent part first: when both are over, it says how bad it is now.
+    const errors = spans.find(
+      ({ summary }) =>
+        summary.requests >= settings.minRequests &&
+        summary.errorRate !== undefined &&
+        summary.errorRate > settings.maxErrorRate,
+    );
+    if (errors) {
+      const { summary, over } = errors;
       reasons.push(
-        `5xx share ${percent(traffic.errorRate)} of ${traffic.requests} requests ${window}, over ${percent(settings.maxErrorRate)}`,
+        `5xx share ${percent(summary.errorRate ?? 0)} of ${summary.requests} requests ${over}, over ${percent(settings.maxErrorRate)}`,
       );
     }
-    if (settings.maxP95Ms !== undefined && traffic.p95Ms !== undefined && traffic.p95Ms > settings.maxP95Ms) {
-      reasons.push(`p95 ${Math.round(traffic.p95Ms)} ms ${window}, over ${settings.maxP95Ms} ms`);
-    }
+    const { maxP95Ms } = settings;
+    const slow =
+      maxP95Ms === undefined
+        ? undefined
+        : spans.find(
+            ({ summary }) =>
+              summary.requests >= settings.minRequests && summary.p95Ms !== undefined && summary.p95Ms > maxP95Ms,
+          );
+    if (slow) reasons.push(`p95 ${Math.round(slow.summary.p95Ms ?? 0)} ms ${slow.over}, over ${maxP95Ms} ms`);
   }
   if (facts.probe && !facts.probe.ok) reasons.push(`probe failed: ${facts.probe.reason ?? 'no answer'}`);
   return {

@@ -2,12 +2,12 @@ import { activityInfo, heartbeat } from '@temporalio/activity';
 import { z } from 'zod';
 import type { InferenceTarget } from '../baseten/inference-target';
 import { BasetenError, RateLimitError } from '../baseten/errors';
-import { trafficSummary, type TrafficSummary } from '../baseten/traffic';
+import { recentSteps, trafficSummary } from '../baseten/traffic';
 import { lastCheckpoint } from './checkpoint';
 import { resolveDeps, type ActivityDeps, type ResolvedDeps } from './deps';
 import { mapBasetenErrors } from './failures';
 import { attemptCallOptions, heartbeatTickMs } from './heartbeat';
-import { judge, observationSchema } from './observation';
+import { judge, observationSchema, type ObservedTraffic } from './observation';
 import type { Observation, WatchSettings } from './observe-types';
 import { readEnvironment } from './production';
 import { smokeOnce } from './smoke';
@@ -58,6 +58,7 @@ const checkpointSchema = z.object({
   observations: z.array(observationSchema),
   evidence: z.array(observationSchema),
   lastObservedAt: z.number().optional(),
+  lastGoodAt: z.number().optional(),
 });
 type ObserveCheckpoint = z.output<typeof checkpointSchema>;
 
@@ -65,22 +66,35 @@ function environmentTarget(environment: string): InferenceTarget {
   return environment === 'production' ? { kind: 'production' } : { kind: 'environment', name: environment };
 }
 
-/** Real traffic of the watched deployment over the window; undefined when Baseten's metrics could not be read. */
-async function readTraffic(deps: ResolvedDeps, input: ObserveInput): Promise<TrafficSummary | undefined> {
+/**
+ * Real traffic of the watched deployment over the window, read as a SERIES so that one call also gives the traffic
+ * since `recentFrom` (the last good look; further back if that holds too few requests to judge) on its own: a sharp rise of errors shows there at once, where it would
+ * take seconds to outweigh a window of good traffic. Undefined when Baseten's metrics could not be read.
+ */
+async function readTraffic(
+  deps: ResolvedDeps,
+  input: ObserveInput,
+  recentFrom: number,
+): Promise<ObservedTraffic | undefined> {
   const end = deps.clock();
   try {
     const metrics = await deps.baseten.getDeploymentMetrics(
       input.modelId,
       input.deploymentId,
       {
-        mode: 'SUMMARY',
+        mode: 'SERIES',
         startEpochMillis: end - input.settings.windowMs,
         endEpochMillis: end,
         metrics: ['baseten_inference_requests_total', 'baseten_end_to_end_response_time_seconds'],
       },
       attemptCallOptions(),
     );
-    return trafficSummary(metrics);
+    const recent = recentSteps(metrics, recentFrom, input.settings.minRequests);
+    return {
+      window: trafficSummary(metrics),
+      recent: trafficSummary(recent),
+      recentFrom: Math.min(recentFrom, recent.metric_values[0]?.start_epoch_millis ?? recentFrom),
+    };
   } catch (err) {
     // The metrics endpoint is marked unstable by Baseten: without it, status and probe still judge.
     if (err instanceof BasetenError && !(err instanceof RateLimitError)) return undefined;
@@ -92,13 +106,16 @@ export function createObserveActivities(deps: ActivityDeps) {
   const resolved = resolveDeps(deps);
   const { baseten, clock, sleep } = resolved;
 
-  /** One look: which deployment serves the environment and in what state, its real traffic, the probe. */
-  async function look(input: ObserveInput): Promise<Observation> {
+  /**
+   * One look: which deployment serves the environment and in what state, its real traffic (the recent part from
+   * the last good look, or one interval back), the probe.
+   */
+  async function look(input: ObserveInput, lastGoodAt: number | undefined): Promise<Observation> {
     const at = clock();
     const state = await readEnvironment(baseten, input.modelId, input.environment, attemptCallOptions());
     const serving = state.current?.id ?? null;
     if (serving !== input.deploymentId) return { at, servingDeploymentId: serving, bad: false, reasons: [] };
-    const traffic = await readTraffic(resolved, input);
+    const traffic = await readTraffic(resolved, input, lastGoodAt ?? at - input.settings.intervalMs);
     const { probe } = input.settings;
     const probed = probe
       ? await smokeOnce(resolved, {
@@ -164,7 +181,7 @@ export function createObserveActivities(deps: ActivityDeps) {
         if (clock() >= input.untilMs) return result('slice-ended');
         let observation: Observation;
         try {
-          observation = await look(input);
+          observation = await look(input, run.lastGoodAt);
         } catch (err) {
           // Baseten asked us to slow down: skip this look and wait as long as it asked, never sooner.
           if (!(err instanceof RateLimitError)) throw err;
@@ -185,6 +202,7 @@ export function createObserveActivities(deps: ActivityDeps) {
           run.consecutiveBad = 0;
           run.evidence = [];
           run.badRunReported = false;
+          run.lastGoodAt = observation.at;
         }
         heartbeat(run);
         if (run.consecutiveBad >= unhealthyAfter && !run.badRunReported) {

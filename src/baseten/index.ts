@@ -13,4 +13,4 @@ export * from './errors';
 export { backoffMs, shouldRetry } from './retry';
 export { inferencePrefix, type InferenceTarget } from './inference-target';
 export * from './schemas';
-export { trafficSummary, type TrafficSummary } from './traffic';
+export { recentSteps, trafficSummary, type TrafficSummary } from './traffic';

@@ -21,16 +21,17 @@ const replicasMetric = 'baseten_replicas_active';
 
 /**
  * Sums up a SUMMARY (or CURRENT) answer, whose single value set covers the whole window. Given a SERIES, it
- * sums the counters over every step, takes the highest of each step's quantile (a pessimistic bound: quantiles of
- * steps cannot be combined into the window's own) and the last replica count reported. Series are found by their
+ * sums the counters over every step, takes each quantile as the mean of the steps' own weighted by their requests
+ * (quantiles of steps cannot be combined into the window's own exactly; a slow stretch is caught by judging the
+ * recent steps on their own, see stepsSince) and the last replica count reported. Series are found by their
  * labels, never by position, and null values (no data) are skipped.
  */
 export function trafficSummary(metrics: DeploymentMetrics): TrafficSummary {
   const requests = sum(valuesOf(metrics, requestsMetric, () => true));
   const errors5xx = sum(valuesOf(metrics, requestsMetric, (labels) => labels.status === '5xx'));
   const quantileMs = (q: string) => {
-    const seconds = valuesOf(metrics, latencyMetric, (labels) => labels.quantile === q);
-    return seconds.length > 0 ? Math.round(Math.max(...seconds) * 1e6) / 1e3 : undefined;
+    const seconds = weightedQuantile(metrics, q);
+    return seconds !== undefined ? Math.round(seconds * 1e6) / 1e3 : undefined;
   };
   const replicas = valuesOf(metrics, replicasMetric, () => true);
   const summary: TrafficSummary = { requests, errors5xx };
@@ -43,6 +44,39 @@ export function trafficSummary(metrics: DeploymentMetrics): TrafficSummary {
   if (p99 !== undefined) summary.p99Ms = p99;
   if (replicas.length > 0) summary.replicasActive = replicas[replicas.length - 1];
   return summary;
+}
+
+/**
+ * A SERIES cut to its recent part: the value sets (steps) that start at or after `fromMs`, and as many steps before
+ * them as it takes to hold `minRequests` requests (so a short recent part can still be judged).
+ */
+export function recentSteps(metrics: DeploymentMetrics, fromMs: number, minRequests = 0): DeploymentMetrics {
+  const sets = metrics.metric_values;
+  let first = sets.length;
+  let requests = 0;
+  while (first > 0) {
+    const set = sets[first - 1] as DeploymentMetrics['metric_values'][number];
+    if (set.start_epoch_millis < fromMs && requests >= minRequests) break;
+    first -= 1;
+    requests += sum(valuesOf({ ...metrics, metric_values: [set] }, requestsMetric, () => true));
+  }
+  return { ...metrics, metric_values: sets.slice(first) };
+}
+
+/** Quantile `q` in seconds: one value set's own, or the request-weighted mean over a SERIES's steps. */
+function weightedQuantile(metrics: DeploymentMetrics, q: string): number | undefined {
+  let weighted = 0;
+  let weights = 0;
+  for (const set of metrics.metric_values) {
+    const step = { ...metrics, metric_values: [set] };
+    const [seconds] = valuesOf(step, latencyMetric, (labels) => labels.quantile === q);
+    if (seconds === undefined) continue;
+    // A step without request counts (or a SUMMARY) still counts, once.
+    const weight = sum(valuesOf(step, requestsMetric, () => true)) || 1;
+    weighted += seconds * weight;
+    weights += weight;
+  }
+  return weights > 0 ? weighted / weights : undefined;
 }
 
 /** Every non-null value, across the value sets in order, of the named metric's series whose labels match. */

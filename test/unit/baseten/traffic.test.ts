@@ -1,4 +1,4 @@
-import { trafficSummary, type DeploymentMetrics } from '../../../src/baseten';
+import { recentSteps, trafficSummary, type DeploymentMetrics } from '../../../src/baseten';
 
 const descriptors: DeploymentMetrics['metric_descriptors'] = [
   { name: 'baseten_replicas_active', unit_hint: 'COUNT', kind: 'GAUGE', label_sets: [{}] },
@@ -65,7 +65,7 @@ describe('trafficSummary', () => {
     expect(trafficSummary(reordered)).toEqual({ requests: 10, errors5xx: 3, errorRate: 0.3 });
   });
 
-  it('sums a SERIES over its steps, takes the worst step quantile and the last replica count', () => {
+  it('sums a SERIES over its steps, weighs the steps quantiles by their requests, takes the last replica count', () => {
     const summary = trafficSummary(
       metrics('SERIES', [
         [[null], [null, null, null], [null, null, null, null, null]],
@@ -77,10 +77,23 @@ describe('trafficSummary', () => {
       requests: 20,
       errors5xx: 5,
       errorRate: 0.25,
-      p50Ms: 20,
-      p95Ms: 600,
-      p99Ms: 900,
+      p50Ms: 15,
+      p95Ms: 315,
+      p99Ms: 470,
       replicasActive: 2,
     });
+  });
+
+  it('cuts a SERIES to its recent steps, so they are judged on their own', () => {
+    const series = metrics('SERIES', [
+      [[1], [100, 0, 0], [0.01, 0.02, 0.03, 0.04, 0.01]],
+      [[1], [6, 0, 4], [0.01, 0.02, 0.03, 0.04, 0.01]],
+    ]);
+    expect(trafficSummary(series)).toMatchObject({ requests: 110, errors5xx: 4 });
+    expect(trafficSummary(recentSteps(series, 30_000))).toMatchObject({ requests: 10, errors5xx: 4, errorRate: 0.4 });
+    expect(trafficSummary(recentSteps(series, 60_000))).toEqual({ requests: 0, errors5xx: 0 });
+    // Too few requests since then to judge: it reaches back a step at a time until it holds enough.
+    expect(trafficSummary(recentSteps(series, 30_000, 20))).toMatchObject({ requests: 110 });
+    expect(trafficSummary(recentSteps(series, 30_000, 10))).toMatchObject({ requests: 10 });
   });
 });
