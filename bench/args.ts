@@ -22,7 +22,8 @@ Speed and scale of baseten-cd on this machine, each figure next to a baseline me
 table per benchmark and writes bench/results.json. Real parts: a Temporal dev server, the emulator with Python model
 processes (stubbed in the scale run only), fleet workers, the truss CLI.
 
-  --quick             fewer repetitions and shorter windows, the same benchmarks and result keys (about 3 minutes;
+  --quick             fewer repetitions and shorter windows, the scale run alongside the others (rougher
+                      figures), the same benchmarks and result keys (about 3 minutes;
                       a full run takes about 15)
   --only a,b          run only these: ${benchmarkNames.join(', ')}
   --update-baseline   rewrite bench/baseline.json with this run's clean results (full runs only)
