@@ -33,6 +33,13 @@ interface Watched {
   faultAt?: number;
 }
 
+/** What a watcher calls: production's environment and the watched deployment's metrics, and the deployment to revert to. */
+const watcherEndpoints = [
+  'GET /v1/models/{model_id}/environments/{env_name}',
+  'GET /v1/models/{model_id}/deployments/{deployment_id}/metrics',
+  'GET /v1/models/{model_id}/deployments/{deployment_id}',
+];
+
 /**
  * How far one worker scales: N models watched at once by one `baseten-cd worker` process (its own Temporal
  * runtime) at the default 10 s interval, against an emulator with Baseten's real rate limits on and its model
@@ -230,7 +237,11 @@ async function measureFleet(
       },
     ];
     const sorted = [...rates.endpoints].sort((a, b) => b[1].peak - a[1].peak);
-    for (const [endpoint, { peak, calls }] of sorted.slice(0, 3)) {
+    // The endpoints a watcher calls are always listed (0 when a short run called one not at all), so a --quick run
+    // has the same result keys as a full one.
+    const listed = new Map(sorted.slice(0, 3));
+    for (const endpoint of watcherEndpoints) listed.set(endpoint, listed.get(endpoint) ?? { peak: 0, calls: 0 });
+    for (const [endpoint, { peak, calls }] of listed) {
       metrics.push({ name: `${label}: peak req/s ${endpoint}`, unit: 'req/s', value: peak });
       metrics.push({ name: `${label}: mean req/s ${endpoint}`, unit: 'req/s', value: calls / windowS });
     }
