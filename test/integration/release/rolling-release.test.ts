@@ -58,6 +58,21 @@ describe('a rolling release on the emulator', () => {
     return { handle, candidate };
   }
 
+  /** The ramp was cancelled at a failed step: production back on v1, the promotion CANCELED at 0 %, v1 answering. */
+  async function expectCancelledBackOnV1(result: DeployResult, modelId: string, v1: string): Promise<void> {
+    expect(result).toMatchObject({
+      status: 'failed',
+      reverted: true,
+      failureType: 'RolloutStepFailedError',
+      productionDeploymentId: v1,
+      rollout: { state: 'cancelled' },
+    });
+    expect(await promotionOf(modelId)).toEqual(
+      expect.objectContaining({ status: 'CANCELED', percent_traffic_to_new_version: 0 }),
+    );
+    expect(await tenAnswers(modelId)).toEqual(Array.from({ length: 10 }, () => ({ from: 'v1' })));
+  }
+
   /** Ten answers in a row from production, once it serves them. */
   async function tenAnswers(modelId: string): Promise<unknown[]> {
     return waitFor('ten answers from production', async () => {
@@ -265,13 +280,8 @@ describe('a rolling release on the emulator', () => {
       await traffic.stop();
     }
 
-    expect(result).toMatchObject({
-      status: 'failed',
-      reverted: true,
-      failureType: 'RolloutStepFailedError',
-      productionDeploymentId: v1,
-      rollout: { state: 'cancelled' },
-    });
+    // Cancelled gracefully (under the hard limit): traffic ramped back, and every request is v1's again.
+    await expectCancelledBackOnV1(result, modelId, v1);
     const steps = result.rollout?.steps ?? [];
     expect(steps.map((s) => [s.percent, s.verdict])).toEqual([
       [20, 'passed'],
@@ -281,11 +291,6 @@ describe('a rolling release on the emulator', () => {
     expect(steps[1]?.candidate?.errorRate).toBeGreaterThan(0.05);
     expect(steps[1]?.previous?.errorRate).toBe(0);
     expect(result.reason).toMatch(/the 40% step failed: .*5xx share [\d.]+% of \d+ requests at 40% traffic/);
-    // Cancelled gracefully (under the hard limit): traffic ramped back, and every request is v1's again.
-    expect(await promotionOf(modelId)).toEqual(
-      expect.objectContaining({ status: 'CANCELED', percent_traffic_to_new_version: 0 }),
-    );
-    expect(await tenAnswers(modelId)).toEqual(Array.from({ length: 10 }, () => ({ from: 'v1' })));
   }, 180_000);
 
   it('cancels the ramp when the candidate is slower than the p95 budget at a step', async () => {
@@ -309,22 +314,12 @@ describe('a rolling release on the emulator', () => {
       await traffic.stop();
     }
 
-    expect(result).toMatchObject({
-      status: 'failed',
-      reverted: true,
-      failureType: 'RolloutStepFailedError',
-      productionDeploymentId: v1,
-      rollout: { state: 'cancelled' },
-    });
+    await expectCancelledBackOnV1(result, modelId, v1);
     const steps = result.rollout?.steps ?? [];
     expect(steps.map((s) => [s.percent, s.verdict])).toEqual([[25, 'failed']]);
     expect(steps[0]?.candidate?.p95Ms).toBeGreaterThan(400);
     expect(steps[0]?.candidate?.errorRate).toBe(0);
     expect(result.reason).toMatch(/the 25% step failed: .*p95 \d+ ms/);
-    expect(await promotionOf(modelId)).toEqual(
-      expect.objectContaining({ status: 'CANCELED', percent_traffic_to_new_version: 0 }),
-    );
-    expect(await tenAnswers(modelId)).toEqual(Array.from({ length: 10 }, () => ({ from: 'v1' })));
   }, 180_000);
 
   it('survives a worker killed mid-ramp: the new worker analyses every step, none skipped, one promote', async () => {
