@@ -44,11 +44,15 @@ export const waitProfile = {
   retry: basetenRetry,
 } as const satisfies ActivityOptions;
 
-/** Validation sends many predictions and heartbeats its progress. */
+/**
+ * Validation sends many predictions and heartbeats its progress. A verdict is a result, not an error, and a candidate
+ * that cannot serve or never warms up fails for good (activities/validate.ts): what is retried is Baseten's
+ * transient trouble (a burst of 503s on the status read), as long as for any other call.
+ */
 export const validateProfile = {
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '2 minutes',
-  retry: { ...basetenRetry, maximumAttempts: 2 },
+  retry: basetenRetry,
 } as const satisfies ActivityOptions;
 
 /**

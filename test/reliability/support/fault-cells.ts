@@ -145,6 +145,8 @@ export async function runCell(
 ): Promise<CellResult> {
   const { control } = h.emu;
   const problems: string[] = [];
+  // A cell that failed part way leaves its faults armed: each cell starts from none, seeds included.
+  await control.clearFaults();
   const lanes: Lane[] = await Promise.all(
     Array.from({ length: options.lanes }, async (_, i) => {
       const modelName = uniqueId(`faults-${i}`);
@@ -152,7 +154,6 @@ export async function runCell(
       return { modelName, modelId: seed.modelId, production: seed.deploymentId, candidates: [] };
     }),
   );
-  await control.clearFaults();
   const since = new Date().toISOString();
   if (fault) await fault.arm(control, rate);
   const struck = async () => (await control.managementFaults()).reduce((sum, rule) => sum + rule.faulted, 0);
