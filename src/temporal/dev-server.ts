@@ -79,7 +79,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       throw new Error(`temporal server exited with code ${child.exitCode} before it was ready: ${stderr.trim()}`);
     }
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      // No retry interceptor: a probe that fails must fail now. With the default one, a probe given up at its
+      // connect timeout left a retry timer behind that later fired on the closed channel ("Channel has been shut
+      // down", thrown from a timer into whatever ran next in the process).
+      const connection = await Connection.connect({ address, connectTimeout: 1000, interceptors: [] });
       try {
         await connection.workflowService.getSystemInfo({});
       } finally {
