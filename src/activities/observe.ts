@@ -68,8 +68,9 @@ function environmentTarget(environment: string): InferenceTarget {
 
 /**
  * Real traffic of the watched deployment over the window, read as a SERIES so that one call also gives the traffic
- * since `recentFrom` (the last good look; further back if that holds too few requests to judge) on its own: a sharp rise of errors shows there at once, where it would
- * take seconds to outweigh a window of good traffic. Undefined when Baseten's metrics could not be read.
+ * since `recentFrom` (the last good look; further back if that holds too few requests to judge) on its own: a
+ * sharp rise of errors shows there at once, where it would take seconds to outweigh a window of good traffic.
+ * Undefined when Baseten's metrics could not be read.
  */
 async function readTraffic(
   deps: ResolvedDeps,

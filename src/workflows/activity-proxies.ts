@@ -56,9 +56,10 @@ export const validateProfile = {
 } as const satisfies ActivityOptions;
 
 /**
- * Promotion and the controls of a rolling one: short, and they heartbeat while their calls run, so a worker crash mid-call is noticed within the
- * heartbeat timeout. Each call times out inside that window (activities/heartbeat.ts), so no retry starts while
- * an earlier attempt's call is still in flight; the retry reads the environment first and does not promote twice.
+ * Promotion and the controls of a rolling one: short, and they heartbeat while their calls run, so a worker crash
+ * mid-call is noticed within the heartbeat timeout. Each call times out inside that window (activities/heartbeat.ts),
+ * so no retry starts while an earlier attempt's call is still in flight; a retry reads the environment first, and
+ * neither promotes twice nor resumes a ramp that already moved on.
  */
 export const promoteProfile = {
   startToCloseTimeout: '2 minutes',
