@@ -23,7 +23,7 @@ const replicasMetric = 'baseten_replicas_active';
  * Sums up a SUMMARY (or CURRENT) answer, whose single value set covers the whole window. Given a SERIES, it
  * sums the counters over every step, takes each quantile as the mean of the steps' own weighted by their requests
  * (quantiles of steps cannot be combined into the window's own exactly; a slow stretch is caught by judging the
- * recent steps on their own, see stepsSince) and the last replica count reported. Series are found by their
+ * recent steps on their own, see recentSteps) and the last replica count reported. Series are found by their
  * labels, never by position, and null values (no data) are skipped.
  */
 export function trafficSummary(metrics: DeploymentMetrics): TrafficSummary {
@@ -58,7 +58,7 @@ export function recentSteps(metrics: DeploymentMetrics, fromMs: number, minReque
     const set = sets[first - 1] as DeploymentMetrics['metric_values'][number];
     if (set.start_epoch_millis < fromMs && requests >= minRequests) break;
     first -= 1;
-    requests += sum(valuesOf({ ...metrics, metric_values: [set] }, requestsMetric, () => true));
+    requests += requestsIn(metrics, set);
   }
   return { ...metrics, metric_values: sets.slice(first) };
 }
@@ -68,15 +68,19 @@ function weightedQuantile(metrics: DeploymentMetrics, q: string): number | undef
   let weighted = 0;
   let weights = 0;
   for (const set of metrics.metric_values) {
-    const step = { ...metrics, metric_values: [set] };
-    const [seconds] = valuesOf(step, latencyMetric, (labels) => labels.quantile === q);
+    const [seconds] = valuesOf({ ...metrics, metric_values: [set] }, latencyMetric, (labels) => labels.quantile === q);
     if (seconds === undefined) continue;
     // A step without request counts (or a SUMMARY) still counts, once.
-    const weight = sum(valuesOf(step, requestsMetric, () => true)) || 1;
+    const weight = requestsIn(metrics, set) || 1;
     weighted += seconds * weight;
     weights += weight;
   }
   return weights > 0 ? weighted / weights : undefined;
+}
+
+/** The requests (of every status class) one value set of the answer counts. */
+function requestsIn(metrics: DeploymentMetrics, set: DeploymentMetrics['metric_values'][number]): number {
+  return sum(valuesOf({ ...metrics, metric_values: [set] }, requestsMetric, () => true));
 }
 
 /** Every non-null value, across the value sets in order, of the named metric's series whose labels match. */
