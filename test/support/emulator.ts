@@ -97,15 +97,27 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     return { status: response.statusCode, headers: response.headers, body: parsed };
   };
 
+  /**
+   * A read the test makes to see state, not to test the limits: on a 429 it waits the `retry_after` Baseten asks
+   * for and reads again, as a well-behaved client does (suites whose cases poll together share one key's limit).
+   */
+  const read = async (pathname: string): Promise<HttpResult> => {
+    for (let attempt = 1; ; attempt++) {
+      const result = await call('GET', pathname);
+      if (result.status !== 429 || attempt >= 30) return result;
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs(result.body)));
+    }
+  };
+
   const getDeployment = async (modelId: string, deploymentId: string) => {
-    const result = await call('GET', `/v1/models/${modelId}/deployments/${deploymentId}`);
+    const result = await read(`/v1/models/${modelId}/deployments/${deploymentId}`);
     if (result.status !== 200)
       throw new Error(`GET deployment ${deploymentId}: HTTP ${result.status} ${JSON.stringify(result.body)}`);
     return result.body as DeploymentV1;
   };
 
   const productionOf = async (modelId: string) => {
-    const result = await call('GET', `/v1/models/${modelId}`);
+    const result = await read(`/v1/models/${modelId}`);
     if (result.status !== 200)
       throw new Error(`GET model ${modelId}: HTTP ${result.status} ${JSON.stringify(result.body)}`);
     return (result.body as ModelV1).production_deployment_id;
@@ -132,7 +144,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
         }
         return undefined;
       },
-      { timeoutMs: waitOptions.timeoutMs ?? 60_000, intervalMs: 20 },
+      { timeoutMs: waitOptions.timeoutMs ?? 60_000, intervalMs: 50 },
     );
   };
 
@@ -158,4 +170,10 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The wait a 429's body asks for (`retry_after`, seconds), 1 s when it names none. */
+function retryAfterMs(body: unknown): number {
+  const seconds = body && typeof body === 'object' ? (body as { retry_after?: unknown }).retry_after : undefined;
+  return (typeof seconds === 'number' && seconds > 0 ? seconds : 1) * 1000;
 }
