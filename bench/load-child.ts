@@ -22,6 +22,8 @@ export const loadRunSchema = z.object({
   deploymentId: z.string(),
   input: z.unknown(),
   requests: z.number().int().positive(),
+  /** Sent first, at the same concurrency, and not counted: see warmupRequests in load-generator.ts. */
+  warmupRequests: z.number().int().nonnegative(),
   concurrency: z.number().int().positive(),
   timeoutMs: z.number().int().positive(),
 });
@@ -49,16 +51,37 @@ async function runOurs(run: LoadRun, apiKey: string): Promise<LoadNumbers> {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
   const target: InferenceTarget = { kind: 'deployment', deploymentId: run.deploymentId };
+  const plan = (samples: number) => ({ samples, concurrency: run.concurrency, timeout: run.timeoutMs });
+  if (run.warmupRequests > 0)
+    await sampleLatency(deps, run.modelId, target, [run.input], plan(run.warmupRequests), 'warmup');
   const started = performance.now();
-  const plan = { samples: run.requests, concurrency: run.concurrency, timeout: run.timeoutMs };
-  const stats = await sampleLatency(deps, run.modelId, target, [run.input], plan, 'latency');
+  const stats = await sampleLatency(deps, run.modelId, target, [run.input], plan(run.requests), 'latency');
   if (stats.errors > 0) throw new Error(`the validation sampler saw ${stats.errors} failed predictions`);
   const requestsPerSecond = rate(run.requests, performance.now() - started);
   return { requestsPerSecond, p50: stats.p50Ms ?? 0, p95: stats.p95Ms ?? 0, p99: stats.p99Ms ?? 0 };
 }
 
-/** autocannon's own requests/s, p50 and p99; its p95 (which it does not report) from its per-response times. */
+/** autocannon's requests/s over its own duration, and percentiles of the response times it measured. */
 async function runAutocannon(run: LoadRun, apiKey: string): Promise<LoadNumbers> {
+  if (run.warmupRequests > 0) await autocannonOnce(run, apiKey, run.warmupRequests);
+  const { done, times } = await autocannonOnce(run, apiKey, run.requests);
+  // Its percentiles from its own per-response times, by the same nearest rank as ours: its summary's come from a
+  // histogram of whole milliseconds (36.9 ms reads 36) and has no p95.
+  const stats = latencyStats(times.map((latencyMs) => ({ ok: true, latencyMs })));
+  return {
+    requestsPerSecond: done.requests.total / done.duration,
+    p50: stats.p50Ms ?? 0,
+    p95: stats.p95Ms ?? 0,
+    p99: stats.p99Ms ?? 0,
+  };
+}
+
+/** One autocannon run of `amount` requests, with each response's time. */
+async function autocannonOnce(
+  run: LoadRun,
+  apiKey: string,
+  amount: number,
+): Promise<{ done: autocannon.Result; times: number[] }> {
   const target: InferenceTarget = { kind: 'deployment', deploymentId: run.deploymentId };
   const url = `${run.inferenceUrl.replaceAll('{model_id}', run.modelId)}${inferencePrefix(target)}/predict`;
   const times: number[] = [];
@@ -70,8 +93,11 @@ async function runAutocannon(run: LoadRun, apiKey: string): Promise<LoadNumbers>
         headers: { authorization: `Api-Key ${apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify(run.input),
         connections: run.concurrency,
-        amount: run.requests,
+        amount,
         timeout: run.timeoutMs / 1000,
+        // It stops, and ends its duration, at its next sample tick: at the default 1 s tick a 4 s run of 1,000
+        // requests always read 249.4 requests/s, whatever the endpoint did.
+        sampleInt: 10,
       },
       (err: unknown, finished: autocannon.Result) =>
         err ? reject(err instanceof Error ? err : new Error('autocannon failed')) : resolve(finished),
@@ -80,8 +106,7 @@ async function runAutocannon(run: LoadRun, apiKey: string): Promise<LoadNumbers>
   });
   if (done.non2xx > 0 || done.errors > 0)
     throw new Error(`autocannon saw ${done.non2xx} non-2xx answers and ${done.errors} errors`);
-  const p95 = latencyStats(times.map((latencyMs) => ({ ok: true, latencyMs }))).p95Ms ?? 0;
-  return { requestsPerSecond: done.requests.total / done.duration, p50: done.latency.p50, p95, p99: done.latency.p99 };
+  return { done, times };
 }
 
 async function main(): Promise<void> {

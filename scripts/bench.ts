@@ -44,7 +44,7 @@ const fullPlan = {
   failedBuilds: 2,
   blastRadius: 3,
   validationSamples: 200,
-  loadRequests: 1000,
+  loadRequests: 2000,
   incidents: { perCell: 20, lanes: 16 },
   watchedHours: 3,
   scale: {
