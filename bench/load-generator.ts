@@ -3,10 +3,10 @@ import path from 'node:path';
 import autocannonPackage from 'autocannon/package.json';
 import type { EmulatorControl } from '../src/emulator/control-client';
 import type { Emulator } from '../src/emulator/server';
+import { percentile } from '../src/validation/percentiles';
 import type { DeployedModel } from './deployment';
 import { loadNumbersSchema, type LoadNumbers, type LoadRun } from './load-child';
 import type { BenchmarkResult, Metric } from './results';
-import { percentile } from '../src/validation/percentiles';
 import { ratio } from './stats';
 
 const concurrency = 8;
@@ -125,7 +125,7 @@ async function runInChild(run: LoadRun, apiKey: string): Promise<LoadNumbers> {
 function medianOf(runs: readonly LoadNumbers[]): LoadNumbers {
   const median = (key: keyof LoadNumbers) =>
     percentile(
-      [...runs.map((r) => r[key])].sort((a, b) => a - b),
+      runs.map((r) => r[key]).sort((a, b) => a - b),
       50,
     );
   return { requestsPerSecond: median('requestsPerSecond'), p50: median('p50'), p95: median('p95'), p99: median('p99') };
