@@ -23,8 +23,8 @@ table per benchmark and writes bench/results.json. Real parts: a Temporal dev se
 processes (stubbed in the scale run only), fleet workers, the truss CLI.
 
   --quick             fewer repetitions and shorter windows, the scale run alongside the benchmarks
-                      after the releases (rougher figures), the same benchmarks and result keys
-                      (about 3 minutes; a full run takes about 12)
+                      after the release benchmark (rougher figures), the same benchmarks and result
+                      keys (about 3 minutes; a full run takes about 12)
   --only a,b          run only these: ${benchmarkNames.join(', ')}
   --update-baseline   rewrite bench/baseline.json with this run's clean results (full runs only)
   --help              print this and exit
