@@ -131,9 +131,6 @@ async function run(): Promise<void> {
     scaleAlongside.catch(() => undefined);
   };
   try {
-    // First, on a quiet machine: its fake activities run in real time while the test server skips time; beside the
-    // scale run, one quick run of it took 324 s instead of about 20, with an activity failed and retried.
-    if (selected('history-cost')) report('history-cost', await benchHistoryCost(plan.watchedHours, 25));
     const parts = await stack.startEmulator();
     const { emulator, control, baseten } = parts;
     const onReleaseRig: BenchmarkName[] = ['release', 'orchestration', 'failed-build', 'blast-radius'];
@@ -163,6 +160,7 @@ async function run(): Promise<void> {
       if (selected('management')) report('management', await benchManagement(emulator, model));
     }
     if (selected('detect-restore')) report('detect-restore', await benchDetectRestore(stack, parts, plan.incidents));
+    if (selected('history-cost')) report('history-cost', await benchHistoryCost(plan.watchedHours, 25));
     if (scaleAlongside) report('scale', await scaleAlongside);
     else if (selected('scale')) report('scale', await benchScale(stack, plan.scale));
   } finally {
