@@ -18,7 +18,7 @@ const requestTimeoutMs = 30_000;
 const tolerance = 0.1;
 /**
  * Each generator's process first sends this many requests, uncounted, at the same concurrency: a fresh process's
- * first requests pay for compiling its HTTP client, which a worker's validation has paid in its warm-up. Without
+ * first requests are slow while its HTTP client warms up, which a worker's validation does in its warm-up. Without
  * it, the first 16 of our 1,000 answers were 45 to 80 ms against a 30 ms median, and were our p99.
  */
 const warmupRequests = 100;
