@@ -61,12 +61,11 @@ export function judge(facts: ObservationFacts, settings: WatchSettings): Observa
       { summary: observed.recent, over: `over the last ${recentS} s` },
       { summary: observed.window, over: `over the last ${Math.round(settings.windowMs / 1000)} s` },
     ];
-    // The recent part first: when both are over, it says how bad it is now.
-    const errors = spans.find(
-      ({ summary }) =>
-        summary.requests >= settings.minRequests &&
-        summary.errorRate !== undefined &&
-        summary.errorRate > settings.maxErrorRate,
+    // Only a span with enough requests is judged; the recent part first: when both are over, it says how bad it
+    // is now.
+    const judged = spans.filter(({ summary }) => summary.requests >= settings.minRequests);
+    const errors = judged.find(
+      ({ summary }) => summary.errorRate !== undefined && summary.errorRate > settings.maxErrorRate,
     );
     if (errors) {
       const { summary, over } = errors;
@@ -78,10 +77,7 @@ export function judge(facts: ObservationFacts, settings: WatchSettings): Observa
     const slow =
       maxP95Ms === undefined
         ? undefined
-        : spans.find(
-            ({ summary }) =>
-              summary.requests >= settings.minRequests && summary.p95Ms !== undefined && summary.p95Ms > maxP95Ms,
-          );
+        : judged.find(({ summary }) => summary.p95Ms !== undefined && summary.p95Ms > maxP95Ms);
     if (slow) reasons.push(`p95 ${Math.round(slow.summary.p95Ms ?? 0)} ms ${slow.over}, over ${maxP95Ms} ms`);
   }
   if (facts.probe && !facts.probe.ok) reasons.push(`probe failed: ${facts.probe.reason ?? 'no answer'}`);
