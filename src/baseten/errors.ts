@@ -110,7 +110,8 @@ export function basetenMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-function retryAfterMs(body: unknown, headers: ResponseHeaders): number | undefined {
+/** The wait a 429 asks for: its body's `retry_after` (Baseten's), else its `Retry-After` header. */
+export function retryAfterMs(body: unknown, headers: ResponseHeaders): number | undefined {
   if (typeof body === 'object' && body !== null) {
     const seconds = (body as Record<string, unknown>).retry_after;
     if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { BasetenClient } from '../../src/baseten';
+import { BasetenClient, retryAfterMs } from '../../src/baseten';
 import { EmulatorControl } from '../../src/emulator/control-client';
 import { fastTimings, type EmulatorOptions, type RecordedResponse } from '../../src/emulator/options';
 import { startEmulator, type Emulator } from '../../src/emulator/server';
@@ -105,7 +105,8 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     for (let attempt = 1; ; attempt++) {
       const result = await call('GET', pathname);
       if (result.status !== 429 || attempt >= 30) return result;
-      await new Promise((resolve) => setTimeout(resolve, retryAfterMs(result.body)));
+      // The emulator's 429 names its wait in the body, as Baseten's does.
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs(result.body, {}) ?? 1000));
     }
   };
 
@@ -170,10 +171,4 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
     },
   };
-}
-
-/** The wait a 429's body asks for (`retry_after`, seconds), 1 s when it names none. */
-function retryAfterMs(body: unknown): number {
-  const seconds = body && typeof body === 'object' ? (body as { retry_after?: unknown }).retry_after : undefined;
-  return (typeof seconds === 'number' && seconds > 0 ? seconds : 1) * 1000;
 }
