@@ -22,6 +22,7 @@ export const observationSchema = z.object({
     .optional(),
   bad: z.boolean(),
   reasons: z.array(z.string()),
+  doubtful: z.boolean().optional(),
 }) satisfies z.ZodType<Observation>;
 
 /** Real traffic over the window, and over its recent part on its own (since the last good look). */
@@ -55,6 +56,7 @@ export function judge(facts: ObservationFacts, settings: WatchSettings): Observa
   if (facts.status === 'UNHEALTHY' || facts.status === 'FAILED') reasons.push(`status ${facts.status}`);
   const observed = facts.traffic;
   const traffic = observed?.window;
+  let rising = false;
   if (observed) {
     const recentS = Math.max(1, Math.round((facts.at - observed.recentFrom) / 1000));
     const spans = [
@@ -79,6 +81,12 @@ export function judge(facts: ObservationFacts, settings: WatchSettings): Observa
         ? undefined
         : judged.find(({ summary }) => summary.p95Ms !== undefined && summary.p95Ms > maxP95Ms);
     if (slow) reasons.push(`p95 ${Math.round(slow.summary.p95Ms ?? 0)} ms ${slow.over}, over ${maxP95Ms} ms`);
+    // Errors that began just before this look are too few to judge yet (one in twenty is not over 5 %).
+    const { recent, window } = observed;
+    rising =
+      recent.requests >= settings.minRequests &&
+      recent.errors5xx > 0 &&
+      (recent.errorRate ?? 0) > (window.errorRate ?? 0);
   }
   if (facts.probe && !facts.probe.ok) reasons.push(`probe failed: ${facts.probe.reason ?? 'no answer'}`);
   return {
@@ -104,5 +112,6 @@ export function judge(facts: ObservationFacts, settings: WatchSettings): Observa
       : {}),
     bad: reasons.length > 0,
     reasons,
+    ...(rising && reasons.length === 0 ? { doubtful: true } : {}),
   };
 }

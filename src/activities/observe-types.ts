@@ -36,4 +36,9 @@ export interface Observation {
   /** Whether this observation counts as bad, and why (one line each). */
   bad: boolean;
   reasons: string[];
+  /**
+   * Not bad, but 5xx have begun: the recent traffic has some, at a higher share than the window's. The watcher
+   * looks again soon, judging from the same starting point, instead of a whole interval later.
+   */
+  doubtful?: boolean;
 }

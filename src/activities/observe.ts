@@ -47,7 +47,7 @@ export interface ObserveResult {
 }
 
 const keptObservations = 5;
-/** A bad observation is confirmed sooner than the interval, so a real incident is acted on quickly. */
+/** A bad (or doubtful) observation is confirmed sooner than the interval, so a real incident is acted on quickly. */
 const confirmAfterMs = 1_000;
 
 /** The observation loop's progress, in every heartbeat: a retried attempt carries on from it. */
@@ -190,6 +190,7 @@ export function createObserveActivities(deps: ActivityDeps) {
           continue;
         }
         run.lastObservedAt = observation.at;
+        const previous = run.observations.at(-1);
         run.observations = [...run.observations, observation].slice(-keptObservations);
         if (observation.servingDeploymentId !== input.deploymentId) {
           heartbeat(run);
@@ -203,7 +204,8 @@ export function createObserveActivities(deps: ActivityDeps) {
           run.consecutiveBad = 0;
           run.evidence = [];
           run.badRunReported = false;
-          run.lastGoodAt = observation.at;
+          // A doubtful look keeps the recent part's start, so the next look judges the errors since then together.
+          if (!observation.doubtful) run.lastGoodAt = observation.at;
         }
         heartbeat(run);
         if (run.consecutiveBad >= unhealthyAfter && !run.badRunReported) {
@@ -212,7 +214,10 @@ export function createObserveActivities(deps: ActivityDeps) {
           return result('unhealthy');
         }
         if (wasReported && run.consecutiveBad === 0 && input.mode === 'paused') return result('recovered');
-        nextAt = observation.at + (observation.bad ? Math.min(confirmAfterMs, intervalMs) : intervalMs);
+        // A bad look is confirmed soon; so is a doubtful one, once (a steady trickle of errors does not keep a
+        // watcher looking every second).
+        const soon = observation.bad || (observation.doubtful === true && previous?.doubtful !== true);
+        nextAt = observation.at + (soon ? Math.min(confirmAfterMs, intervalMs) : intervalMs);
       }
     }),
   };

@@ -24,6 +24,18 @@ describe('judge', () => {
     expect(seen).toMatchObject({ requests: 660, errorRate: 30 / 660 });
   });
 
+  it('calls a look doubtful when 5xx have begun but are not yet over the limit, and only then', () => {
+    // One 5xx among the last 20 requests: 5 %, not over; the window's share is lower, so they are new.
+    const begun = judge(facts(traffic(600, 1), traffic(20, 1)), defaultWatchSettings);
+    expect(begun).toMatchObject({ bad: false, doubtful: true, reasons: [] });
+    // The same share as the window's (a steady trickle), none at all, too few requests to tell, or already bad.
+    expect(judge(facts(traffic(600, 30), traffic(20, 1)), defaultWatchSettings).doubtful).toBeUndefined();
+    expect(judge(facts(traffic(600, 0), traffic(20, 0)), defaultWatchSettings).doubtful).toBeUndefined();
+    expect(judge(facts(traffic(600, 1), traffic(10, 1)), defaultWatchSettings).doubtful).toBeUndefined();
+    expect(judge(facts(traffic(600, 6), traffic(20, 6)), defaultWatchSettings)).toMatchObject({ bad: true });
+    expect(judge(facts(traffic(600, 6), traffic(20, 6)), defaultWatchSettings).doubtful).toBeUndefined();
+  });
+
   it('judges the window when the recent part has too few requests to tell', () => {
     expect(judge(facts(traffic(600, 2), traffic(5, 2)), defaultWatchSettings).bad).toBe(false);
     const seen = judge(facts(traffic(100, 10), traffic(5, 2)), defaultWatchSettings);
