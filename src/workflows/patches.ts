@@ -16,4 +16,6 @@ export const Patch = {
   rollout: 'rolling-rollout',
   /** A rolling step is analysed several times over its window, and fails at the first analysis over its budgets. */
   stepFailsEarly: 'rolling-step-fails-early',
+  /** Reverts cancel a promotion still in progress and wake the previous deployment at once, not one after the other. */
+  revertPrepAtOnce: 'revert-cancel-and-wake-at-once',
 } as const;

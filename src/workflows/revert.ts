@@ -33,9 +33,9 @@ export interface RevertPlan {
  */
 export async function revertProduction(plan: RevertPlan, say: (step: string) => void): Promise<void> {
   const { modelId, environment, targetId, timeouts } = plan;
-  if (patched(Patch.cancelPromotion)) {
-    // A promotion still in progress (a development build, a rolling promotion) could switch production to the
-    // candidate after the revert: stop it first.
+  // A promotion still in progress (a development build, a rolling promotion) could switch production to the
+  // candidate after the revert: stop it first.
+  const cancel = async () => {
     say(`cancelling any promotion of ${environment} still in progress`);
     await cancelPendingPromotion(`cancel any promotion of ${environment} still in progress`, {
       modelId,
@@ -44,13 +44,23 @@ export async function revertProduction(plan: RevertPlan, say: (step: string) => 
       gracefulMs: timeouts.gracefulCancelMs,
       timeoutMs: timeouts.cancelPromotionMs,
     });
+  };
+  const prepare = async () => {
+    say(`making ${targetId} able to take traffic`);
+    await prepareForTraffic(`wake ${targetId} before the revert`, {
+      modelId,
+      deploymentId: targetId,
+      timeoutMs: timeouts.prepareMs,
+    });
+  };
+  if (patched(Patch.revertPrepAtOnce)) {
+    // Neither needs the other (the cancel keeps the target), and both stand before the promote: side by side, the
+    // switch waits for the slower one only.
+    await Promise.all([cancel(), prepare()]);
+  } else {
+    if (patched(Patch.cancelPromotion)) await cancel();
+    await prepare();
   }
-  say(`making ${targetId} able to take traffic`);
-  await prepareForTraffic(`wake ${targetId} before the revert`, {
-    modelId,
-    deploymentId: targetId,
-    timeoutMs: timeouts.prepareMs,
-  });
   say(`promoting ${targetId} back to ${environment}`);
   await promoteCandidate(`promote ${targetId} back to ${environment} (revert)`, {
     modelId,
