@@ -26,15 +26,19 @@ export function judgeLatency(stats: LatencyStats, budget: LatencyBudget): { repo
   return { report, reasons };
 }
 
-/** Compares candidate and production latency at the chosen percentile. */
+/** Compares candidate and production latency at the chosen percentile; `'candidate'`: production is the candidate. */
 export function judgeComparison(
   candidate: LatencyStats,
-  production: LatencyStats | undefined,
+  production: LatencyStats | 'candidate' | undefined,
   compare: NonNullable<ValidationSpec['compareWithProduction']>,
 ): { report: ComparisonReport; reasons: string[] } {
   const base = { percentile: compare.percentile, maxLatencyRatio: compare.maxLatencyRatio };
   if (!production) {
     return { report: { ...base, passed: true, skipped: 'no production deployment to compare with' }, reasons: [] };
+  }
+  if (production === 'candidate') {
+    const skipped = 'the candidate already serves production (a first deployment takes it by itself)';
+    return { report: { ...base, passed: true, skipped }, reasons: [] };
   }
   const key = compare.percentile === 'p50' ? 'p50Ms' : 'p95Ms';
   const ours = candidate[key];

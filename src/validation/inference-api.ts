@@ -13,5 +13,6 @@ export interface InferenceApi {
     options?: { timeoutMs?: number; signal?: AbortSignal },
   ): Promise<{ status: number; body: unknown; latencyMs: number; requestId?: string }>;
   wake(modelId: string, target: InferenceTarget): Promise<void>;
-  getDeployment(modelId: string, deploymentId: string): Promise<{ status: string }>;
+  /** `environment`: the environment this deployment serves, if any. */
+  getDeployment(modelId: string, deploymentId: string): Promise<{ status: string; environment: string | null }>;
 }

@@ -4,6 +4,7 @@ import type { LatencyStats, ValidationReport } from './report';
 import { runCases } from './run-cases';
 import type { RunnerDeps } from './runner-deps';
 import { sampleLatency } from './sampling';
+import { candidateServesProduction } from './serves-itself';
 import type { ValidationSpec } from './schema';
 import { warmUp } from './warmup';
 
@@ -43,8 +44,10 @@ export async function runValidation(run: ValidationRun, deps: RunnerDeps): Promi
     reasons.push(...latency.reasons);
 
     if (spec.compareWithProduction) {
-      let production: LatencyStats | undefined;
-      if (run.production) {
+      let production: LatencyStats | 'candidate' | undefined;
+      if (run.production && (await candidateServesProduction(deps.inference, modelId, candidate, run.production))) {
+        production = 'candidate';
+      } else if (run.production) {
         production = await sampleLatency(deps, modelId, run.production, inputs, spec.latency, 'production');
       }
       const comparison = judgeComparison(stats, production, spec.compareWithProduction);

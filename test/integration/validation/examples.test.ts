@@ -44,8 +44,9 @@ test('text-transform passes its validation file, every stage of the Truss seen i
   expect(report.reasons).toEqual([]);
   expect(report.cases.map((c) => c.passed)).toEqual([true, true, true]);
   expect(report.latency).toMatchObject({ samples: 30, errors: 0, passed: true });
-  // Production (the same deployment, the first of its model) was sampled too, for the comparison.
-  expect(report.comparison?.ratio).toBeGreaterThan(0);
+  // Production is this very deployment (the first of its model takes production by itself): nothing to compare.
+  expect(report.comparison?.passed).toBe(true);
+  expect(report.comparison?.skipped).toMatch(/already serves production/);
 }, 300_000);
 
 describe('sentiment', () => {

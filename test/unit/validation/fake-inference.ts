@@ -14,6 +14,8 @@ export type Responder = (request: { target: InferenceTarget; body: unknown; call
 export class FakeInference implements InferenceApi {
   clockMs = 0;
   status = 'ACTIVE';
+  /** The environment the candidate serves (a first deployment serves production by itself). */
+  environment: string | null = null;
   readonly events: string[] = [];
   readonly requests: Array<{ target: InferenceTarget; body: unknown; timeoutMs?: number }> = [];
   inFlight = 0;
@@ -48,9 +50,9 @@ export class FakeInference implements InferenceApi {
     this.status = 'WAKING_UP';
   }
 
-  async getDeployment(): Promise<{ status: string }> {
+  async getDeployment(): Promise<{ status: string; environment: string | null }> {
     this.events.push('getDeployment');
-    return { status: this.status };
+    return { status: this.status, environment: this.environment };
   }
 
   deps(extra: Partial<RunnerDeps> = {}): RunnerDeps {

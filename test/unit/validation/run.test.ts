@@ -160,6 +160,37 @@ describe('validation runner', () => {
       expect(report.comparison).toMatchObject({ passed: true, skipped: 'no production deployment to compare with' });
       expect(report.passed).toBe(true);
     });
+
+    /** Compared with the production environment, as a release does, while the candidate serves `fake.environment`. */
+    const compareAtProductionEnvironment = (fake: FakeInference) =>
+      runValidation(
+        {
+          modelId: 'm1',
+          candidate,
+          production: { kind: 'environment', name: 'production' },
+          spec: spec({ latency: { samples: 8 }, compareWithProduction: { maxLatencyRatio: 1.5 } }),
+        },
+        fake.deps(),
+      );
+
+    it('is skipped when the candidate already serves production (a first deployment), sampling nothing twice', async () => {
+      // The candidate answers slowly at first and quickly later: compared with itself it would fail the ratio.
+      const fake = new FakeInference((req) => sentiment(req.call < 12 ? 120 : 20)(req));
+      fake.environment = 'production';
+      const report = await compareAtProductionEnvironment(fake);
+      expect(report.comparison?.passed).toBe(true);
+      expect(report.comparison?.skipped).toMatch(/already serves production/);
+      expect(report.comparison?.production).toBeUndefined();
+      expect(fake.requests.filter((r) => r.target.kind === 'environment')).toHaveLength(0);
+      expect(report.passed).toBe(true);
+    });
+
+    it('still compares when the candidate serves another environment', async () => {
+      const fake = new FakeInference((req) => sentiment(req.target.kind === 'environment' ? 50 : 120)(req));
+      fake.environment = 'staging';
+      const report = await compareAtProductionEnvironment(fake);
+      expect(report.comparison).toMatchObject({ passed: false, ratio: 2.4 });
+    });
   });
 
   describe('warm-up', () => {
