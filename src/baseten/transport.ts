@@ -9,6 +9,7 @@ import {
 } from './errors';
 import type { ResolvedOptions } from './options';
 import { parseBodyText } from './parse';
+import { EndpointHoldOff } from './hold-off';
 import { EndpointRateLimiter } from './rate-limit';
 import { backoffMs, retryAfterOf, shouldRetry } from './retry';
 import { version } from '../../package.json';
@@ -52,6 +53,7 @@ export function describeCall(call: Pick<HttpCall, 'method' | 'url'>): string {
 /** Sends HTTP requests to Baseten: one attempt at a time, or with the client's retry budget. */
 export class Transport {
   private readonly limiter: EndpointRateLimiter | undefined;
+  private readonly holdOff = new EndpointHoldOff();
 
   constructor(private readonly options: ResolvedOptions) {
     this.limiter =
@@ -63,12 +65,18 @@ export class Transport {
     const { maxRetries, logger, sleep } = this.options;
     for (let retries = 0; ; retries++) {
       try {
+        // A retry has waited already (below); a first attempt waits for a 429 another caller got.
+        if (retries === 0) await this.waitOutHoldOff(call);
         const result = await this.once(call);
         if (result.status >= 200 && result.status < 300) return result;
         throw this.apiError(call, result);
       } catch (err) {
+        const retryAfterMs = retryAfterOf(err);
+        if (retryAfterMs !== undefined && call.endpoint !== undefined) {
+          this.holdOff.hold(call.endpoint, backoffMs(retries + 1, retryAfterMs));
+        }
         if (!shouldRetry(err, retries, maxRetries)) throw err;
-        const delayMs = backoffMs(retries + 1, retryAfterOf(err));
+        const delayMs = Math.max(backoffMs(retries + 1, retryAfterMs), this.heldMs(call));
         logger.warn(
           `Baseten ${call.call} failed (${(err as Error).message}); retry ${retries + 1} of ${maxRetries} in ${delayMs} ms`,
           { call: call.call, attempt: retries + 1, maxRetries, delayMs },
@@ -76,6 +84,21 @@ export class Transport {
         await sleep(delayMs);
       }
     }
+  }
+
+  /**
+   * Waits while Baseten's last 429 for this endpoint asks us to (whoever in this process got it), before the
+   * attempt's own timeout starts: a long `retry_after` is a wait, not a timed-out call.
+   */
+  private async waitOutHoldOff(call: HttpCall): Promise<void> {
+    const left = this.heldMs(call);
+    if (left === 0) return;
+    if (call.signal?.aborted) throw new APIUserAbortError(`${describeCall(call)} was aborted before it started`);
+    await this.options.sleep(left);
+  }
+
+  private heldMs(call: HttpCall): number {
+    return call.endpoint === undefined ? 0 : Math.ceil(this.holdOff.remainingMs(call.endpoint));
   }
 
   /** One attempt with its own timeout, armed here and always cleared. Any HTTP status is returned, not thrown. */

@@ -80,6 +80,29 @@ describe('BasetenClient HTTP errors', () => {
     expect(warnings[0]).not.toContain(apiKey);
   });
 
+  it('holds the endpoint a 429 came from, for every later caller, until retry_after has passed; no other endpoint', async () => {
+    const deploymentPath = `/v1/models/${model.id}/deployments/${deployment.id}`;
+    let refused = false;
+    server.handle((req, res) => {
+      if (req.path !== deploymentPath) return sendJson(res, 200, model);
+      if (refused) return sendJson(res, 200, deployment);
+      refused = true;
+      return sendJson(res, 429, { ...rateLimited, retry_after: 2 });
+    });
+    const sleeps: number[] = [];
+    const client = clientFor(server, { sleep: async (ms) => void sleeps.push(ms) });
+    expect(await failure(client.getDeployment(model.id, deployment.id))).toBeInstanceOf(RateLimitError);
+    // Another endpoint is counted on its own: it goes at once.
+    await expect(client.getModel(model.id)).resolves.toEqual(model);
+    expect(sleeps).toEqual([]);
+    // A new call to the refused endpoint (no retry of the first: maxRetries 0) waits out the rest of the 2 s.
+    await expect(client.getDeployment(model.id, deployment.id)).resolves.toMatchObject({ id: deployment.id });
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(1_000);
+    expect(sleeps[0]).toBeLessThanOrEqual(2_000);
+    expect(server.requests.map((r) => r.path)).toEqual([deploymentPath, `/v1/models/${model.id}`, deploymentPath]);
+  });
+
   it('retries a 5xx maxRetries times, then surfaces InternalServerError', async () => {
     server.handle((_req, res) => sendJson(res, 503, { detail: 'upstream unavailable' }));
     const sleeps: number[] = [];

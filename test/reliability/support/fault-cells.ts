@@ -92,8 +92,10 @@ function modelOf(entry: RequestLogEntry): string | undefined {
 }
 
 /**
- * Each 429's retry_after is a promise not to call again sooner: after one, the model's next management call (its
- * flow is sequential: a release, then its watcher) must not arrive before it. Returns the shortest wait seen.
+ * Each 429's retry_after is a promise not to call that endpoint again sooner (Baseten counts each endpoint on its
+ * own): after one, the model's next call to the same endpoint must not arrive before it. A revert's cancel and wake
+ * run side by side, so the model's next call to another endpoint may well be in flight already. Returns the shortest
+ * wait seen.
  */
 function waitsAfter429(log: RequestLogEntry[], problems: string[]): { count: number; shortestMs?: number } {
   let shortestMs: number | undefined;
@@ -101,7 +103,7 @@ function waitsAfter429(log: RequestLogEntry[], problems: string[]): { count: num
   log.forEach((entry, i) => {
     if (entry.status !== 429) return;
     count += 1;
-    const next = log.slice(i + 1).find((later) => modelOf(later) === modelOf(entry));
+    const next = log.slice(i + 1).find((later) => later.method === entry.method && later.path === entry.path);
     if (!next) return;
     const waited = Date.parse(next.time) - Date.parse(entry.time);
     shortestMs = Math.min(shortestMs ?? waited, waited);
