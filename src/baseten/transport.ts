@@ -72,11 +72,10 @@ export class Transport {
         throw this.apiError(call, result);
       } catch (err) {
         const retryAfterMs = retryAfterOf(err);
-        if (retryAfterMs !== undefined && call.endpoint !== undefined) {
-          this.holdOff.hold(call.endpoint, backoffMs(retries + 1, retryAfterMs));
-        }
+        const backoff = backoffMs(retries + 1, retryAfterMs);
+        if (retryAfterMs !== undefined && call.endpoint !== undefined) this.holdOff.hold(call.endpoint, backoff);
         if (!shouldRetry(err, retries, maxRetries)) throw err;
-        const delayMs = Math.max(backoffMs(retries + 1, retryAfterMs), this.heldMs(call));
+        const delayMs = Math.max(backoff, this.heldMs(call));
         logger.warn(
           `Baseten ${call.call} failed (${(err as Error).message}); retry ${retries + 1} of ${maxRetries} in ${delayMs} ms`,
           { call: call.call, attempt: retries + 1, maxRetries, delayMs },

@@ -12,8 +12,9 @@ export async function candidateServesProduction(
   production: InferenceTarget,
 ): Promise<boolean> {
   if (candidate.kind !== 'deployment') return false;
-  const environment = production.kind === 'environment' ? production.name : production.kind;
-  if (environment === 'development' || environment === 'deployment') return false;
+  const environment =
+    production.kind === 'environment' ? production.name : production.kind === 'production' ? 'production' : undefined;
+  if (environment === undefined) return false;
   const deployment = await inference.getDeployment(modelId, candidate.deploymentId);
   return deployment.environment === environment;
 }

@@ -36,17 +36,16 @@ describe('the demo', () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    let exitCode: number | null | undefined;
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    void exited.then((code) => (exitCode = code));
     const pid = child.pid ?? 0;
 
     await waitFor(
       () => `the demo to keep running; it printed:\n${output}`,
       () => {
         // A demo that failed has ended: say so now, not when the wait runs out.
-        if (exitCode !== undefined && !output.includes('Everything keeps running')) {
-          throw new Error(`the demo ended (exit ${exitCode}) before it kept running; it printed:\n${output}`);
+        const ended = child.exitCode ?? child.signalCode;
+        if (ended !== null && !output.includes('Everything keeps running')) {
+          throw new Error(`the demo ended (exit ${ended}) before it kept running; it printed:\n${output}`);
         }
         return output.includes('Everything keeps running');
       },
