@@ -52,10 +52,9 @@ async function runOurs(run: LoadRun, apiKey: string): Promise<LoadNumbers> {
   };
   const target: InferenceTarget = { kind: 'deployment', deploymentId: run.deploymentId };
   const plan = (samples: number) => ({ samples, concurrency: run.concurrency, timeout: run.timeoutMs });
-  if (run.warmupRequests > 0)
-    await sampleLatency(deps, run.modelId, target, [run.input], plan(run.warmupRequests), 'warmup');
+  if (run.warmupRequests > 0) await sampleLatency(deps, run.modelId, target, [run.input], plan(run.warmupRequests));
   const started = performance.now();
-  const stats = await sampleLatency(deps, run.modelId, target, [run.input], plan(run.requests), 'latency');
+  const stats = await sampleLatency(deps, run.modelId, target, [run.input], plan(run.requests));
   if (stats.errors > 0) throw new Error(`the validation sampler saw ${stats.errors} failed predictions`);
   const requestsPerSecond = rate(run.requests, performance.now() - started);
   return { requestsPerSecond, p50: stats.p50Ms ?? 0, p95: stats.p95Ms ?? 0, p99: stats.p99Ms ?? 0 };

@@ -48,7 +48,7 @@ export async function benchValidation(
     for (const concurrency of concurrencies) {
       const started = performance.now();
       const plan = { samples, concurrency, timeout: requestTimeoutMs };
-      const stats = await sampleLatency(deps, model.modelId, target, inputs, plan, 'latency');
+      const stats = await sampleLatency(deps, model.modelId, target, inputs, plan);
       const runner: LoadResult = { stats, requestsPerSecond: rate(samples, performance.now() - started) };
       const loop = await runLoad(samples, concurrency, bare);
       result.metrics.push(

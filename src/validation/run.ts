@@ -1,6 +1,6 @@
 import type { InferenceTarget } from '../baseten/inference-target';
 import { judgeComparison, judgeLatency } from './budgets';
-import type { LatencyStats, ValidationReport } from './report';
+import type { ValidationReport } from './report';
 import { runCases } from './run-cases';
 import type { RunnerDeps } from './runner-deps';
 import { sampleLatency } from './sampling';
@@ -18,8 +18,8 @@ export interface ValidationRun {
 
 /**
  * Validates a candidate: warm-up, each case once, latency sampling against the budget, and optionally the
- * same sampling against production. A model that answers wrongly or slowly gives `passed: false` with
- * reasons; only a candidate that cannot serve or never answers during warm-up throws.
+ * same sampling against production, at the same time. A model that answers wrongly or slowly gives
+ * `passed: false` with reasons; only a candidate that cannot serve or never answers during warm-up throws.
  */
 export async function runValidation(run: ValidationRun, deps: RunnerDeps): Promise<ValidationReport> {
   const { spec, modelId, candidate } = run;
@@ -38,19 +38,28 @@ export async function runValidation(run: ValidationRun, deps: RunnerDeps): Promi
   const report: ValidationReport = { passed: false, reasons, warmup, cases, durationMs: 0 };
 
   if (spec.latency) {
-    const stats = await sampleLatency(deps, modelId, candidate, inputs, spec.latency, 'latency');
-    const latency = judgeLatency(stats, spec.latency);
+    const budget = spec.latency;
+    const compare = spec.compareWithProduction;
+    const servesItself =
+      compare && run.production
+        ? await candidateServesProduction(deps.inference, modelId, candidate, run.production)
+        : false;
+    // Candidate and production are sampled side by side, in the same window: sampled one after the other, a
+    // change in load between the two windows (a busy machine, a noisy neighbour) reads as a latency ratio.
+    const sampled = compare && !servesItself ? run.production : undefined;
+    const total = budget.samples * (sampled ? 2 : 1);
+    let done = 0;
+    const tick = () => deps.progress?.({ phase: 'latency', done: ++done, total });
+    const [stats, productionStats] = await Promise.all([
+      sampleLatency(deps, modelId, candidate, inputs, budget, tick),
+      sampled && sampleLatency(deps, modelId, sampled, inputs, budget, tick),
+    ]);
+    const latency = judgeLatency(stats, budget);
     report.latency = latency.report;
     reasons.push(...latency.reasons);
 
-    if (spec.compareWithProduction) {
-      let production: LatencyStats | 'candidate' | undefined;
-      if (run.production && (await candidateServesProduction(deps.inference, modelId, candidate, run.production))) {
-        production = 'candidate';
-      } else if (run.production) {
-        production = await sampleLatency(deps, modelId, run.production, inputs, spec.latency, 'production');
-      }
-      const comparison = judgeComparison(stats, production, spec.compareWithProduction);
+    if (compare) {
+      const comparison = judgeComparison(stats, servesItself ? 'candidate' : productionStats, compare);
       report.comparison = comparison.report;
       reasons.push(...comparison.reasons);
     }

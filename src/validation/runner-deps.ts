@@ -1,8 +1,8 @@
 import type { InferenceApi } from './inference-api';
 
-/** Where a running validation is; sent as heartbeat details. */
+/** Where a running validation is; sent as heartbeat details (`latency` counts production's samples too). */
 export interface ValidationProgress {
-  phase: 'warmup' | 'cases' | 'latency' | 'production';
+  phase: 'warmup' | 'cases' | 'latency';
   done: number;
   total: number;
 }

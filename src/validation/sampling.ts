@@ -1,6 +1,6 @@
 import type { InferenceTarget } from '../baseten/inference-target';
 import { latencyStats, type Sample } from './percentiles';
-import type { RunnerDeps, ValidationProgress } from './runner-deps';
+import type { RunnerDeps } from './runner-deps';
 import type { LatencyStats } from './report';
 
 export interface SamplingPlan {
@@ -12,7 +12,7 @@ export interface SamplingPlan {
 
 /**
  * Sends `samples` predicts over `concurrency` parallel workers, cycling through the inputs, and measures
- * them. Non-2xx answers and requests without an answer count as errors.
+ * them. Non-2xx answers and requests without an answer count as errors. `onSample` runs after each one.
  */
 export async function sampleLatency(
   deps: RunnerDeps,
@@ -20,7 +20,7 @@ export async function sampleLatency(
   target: InferenceTarget,
   inputs: readonly unknown[],
   plan: SamplingPlan,
-  phase: ValidationProgress['phase'],
+  onSample?: () => void,
 ): Promise<LatencyStats> {
   const results: Sample[] = [];
   let next = 0;
@@ -29,7 +29,7 @@ export async function sampleLatency(
       const input = inputs[next % inputs.length];
       next += 1;
       results.push(await timedRequest(deps, modelId, target, input, plan.timeout));
-      deps.progress?.({ phase, done: results.length, total: plan.samples });
+      onSample?.();
     }
   };
   const workers = Math.min(plan.concurrency, plan.samples);

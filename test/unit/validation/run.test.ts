@@ -153,6 +153,19 @@ describe('validation runner', () => {
       expect(report.passed).toBe(true);
     });
 
+    it('samples production in the same window as the candidate, so a change in load is not read as a ratio', async () => {
+      // Both answer alike: slowly while the machine is busy (the first 8 samples), then quickly. Sampled one window
+      // after the other, the candidate would read 6× slower than production.
+      const fake = new FakeInference((req) => sentiment(req.call < 12 ? 120 : 20)(req));
+      const report = await run(
+        fake,
+        spec({ latency: { samples: 8, concurrency: 2 }, compareWithProduction: { maxLatencyRatio: 1.5 } }),
+      );
+      expect(report.comparison).toMatchObject({ passed: true, ratio: 1 });
+      const sampled = fake.requests.slice(4).map((r) => (r.target === production ? 'P' : 'C'));
+      expect(sampled.join('')).toMatch(/^(CCPP)+$/);
+    });
+
     it('is skipped, not failed, when there is no production deployment yet', async () => {
       const fake = new FakeInference(slowCandidate);
       const s = spec({ latency: { samples: 4 }, compareWithProduction: { maxLatencyRatio: 1.5 } });
