@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { BasetenCd } from '../../client';
 import { readEnv } from '../../config/env';
 import { UsageError } from '../../common/usage-error';
+import { load } from '../lazy';
 import { createOutput } from '../output';
 
 interface ApproveOptions {
@@ -35,7 +34,8 @@ export function registerApprove(program: Command): void {
       const verb = options.reject ? 'reject' : 'approve';
       if (options.force && !options.rollForward) throw new UsageError('--force goes with --roll-forward only');
       if (options.rollForward && options.reject) throw new UsageError('--roll-forward and --reject exclude each other');
-      const cd = await BasetenCd.connect();
+      const { WorkflowUpdateFailedError } = load.temporalClient();
+      const cd = await load.client().BasetenCd.connect();
       try {
         const release = cd.release(ref, options.environment);
         if (options.rollForward) {

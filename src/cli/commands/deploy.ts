@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { EnvDoc } from '../../config/env-schema';
 import { temporalEnvironment } from '../../temporal/settings';
-import { runDeploy } from '../deploy/run';
 import { environmentHelp } from '../env-help';
+import { load } from '../lazy';
+import { planRelease } from '../deploy/plan-release';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -63,6 +64,8 @@ export function registerDeploy(program: Command): void {
       environmentHelp('Environment:', [...temporalEnvironment, ...deployEnvironment]) + exitCodesHelp,
     )
     .action(async (trussDir: string, options: unknown) => {
-      process.exitCode = await runDeploy(trussDir, options);
+      // Bad input is refused before the Temporal client is even loaded.
+      const plan = await planRelease(trussDir, options);
+      process.exitCode = await load.deploy().runDeploy(plan);
     });
 }

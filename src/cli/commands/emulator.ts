@@ -2,9 +2,8 @@ import { Option, type Command } from 'commander';
 import path from 'node:path';
 import { emulatorEnv, formatEnvFile, writeEnvFile } from '../../emulator/env-file';
 import { prepareTrussEnvironment, trussRemoteName } from '../../emulator/push/truss-env';
-import { generateApiKey } from '../../emulator/options';
-import { startEmulator } from '../../emulator/server';
 import { UsageError } from '../../common/usage-error';
+import { load } from '../lazy';
 
 interface EmulatorCommandOptions {
   port: string;
@@ -22,7 +21,7 @@ function parsePort(value: string): number {
 }
 
 function parseApiKey(value: string | undefined): string {
-  if (value === undefined) return generateApiKey();
+  if (value === undefined) return load.emulatorOptions().generateApiKey();
   if (!/^\S+$/.test(value)) throw new UsageError('--api-key: expected a non-empty key without spaces');
   return value;
 }
@@ -61,11 +60,14 @@ export function registerEmulator(program: Command): void {
     .action(async (options: EmulatorCommandOptions) => {
       const port = parsePort(options.port);
       const apiKey = parseApiKey(options.apiKey);
-      const emulator = await startEmulator({ port, apiKey, stateDir: options.stateDir }).catch((err: unknown) => {
-        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
-          throw new UsageError(`--port ${port} is already in use (pick another, or 0 for a free one)`);
-        throw err;
-      });
+      const emulator = await load
+        .emulator()
+        .startEmulator({ port, apiKey, stateDir: options.stateDir })
+        .catch((err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+            throw new UsageError(`--port ${port} is already in use (pick another, or 0 for a free one)`);
+          throw err;
+        });
       const envFile = options.writeEnv ?? options.envFile;
       // The trussrc and truss's config home go next to the env file, so loading it is all truss needs.
       const trussDir = envFile ? path.dirname(path.resolve(envFile)) : path.join(emulator.stateDir, 'truss');

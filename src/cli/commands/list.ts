@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { BasetenCd } from '../../client';
 import { UsageError } from '../../common/usage-error';
+import { load } from '../lazy';
 import { createOutput } from '../output';
 
 interface ListOptions {
@@ -31,7 +31,7 @@ export function registerList(program: Command): void {
       if (options.releases && options.watchers) throw new UsageError('--releases and --watchers exclude each other');
       const kind = options.releases ? 'release' : options.watchers ? 'watcher' : undefined;
       const out = createOutput(options.json ?? false);
-      const cd = await BasetenCd.connect();
+      const cd = await load.client().BasetenCd.connect();
       try {
         const rows = await cd.list({
           kind,

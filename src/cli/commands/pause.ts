@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { BasetenCd } from '../../client';
+import type { BasetenCd, RampAction } from '../../client';
 import { readEnv } from '../../config/env';
-import type { RampAction } from '../../client';
+import { load } from '../lazy';
 import { createOutput } from '../output';
 import { controlRampingRelease } from '../ramp-control';
 import { requiredText } from '../required-text';
@@ -50,7 +50,7 @@ async function run(
   act: (watcher: ReturnType<BasetenCd['watcher']>) => ReturnType<ReturnType<BasetenCd['watcher']>['pause']>,
 ): Promise<void> {
   const out = createOutput(options.json ?? false);
-  const cd = await BasetenCd.connect();
+  const cd = await load.client().BasetenCd.connect();
   try {
     if (await controlRampingRelease(cd, ref, options, out, duringRamp)) return;
     const watcher = cd.watcher(ref, options.environment);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { BasetenCd } from '../../client';
 import { readEnv } from '../../config/env';
+import { load } from '../lazy';
 import { createOutput } from '../output';
 import { controlRampingRelease } from '../ramp-control';
 import { requiredText } from '../required-text';
@@ -34,7 +34,7 @@ export function registerRollback(program: Command): void {
     .action(async (ref: string, options: RollbackOptions) => {
       const reason = requiredText('--reason', options.reason);
       const out = createOutput(options.json ?? false);
-      const cd = await BasetenCd.connect();
+      const cd = await load.client().BasetenCd.connect();
       try {
         const request = { reason, by: options.by ?? readEnv('USER') };
         if (!options.to && (await controlRampingRelease(cd, ref, options, out, { kind: 'rollback', request }))) return;

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { connectClient } from '../../temporal/connect';
 import { setupSearchAttributes, typeName } from '../../temporal/search-attribute-setup';
 import { temporalEnvironment, temporalSettingsFromEnv } from '../../temporal/settings';
 import { searchAttributes } from '../../workflows/search-attributes';
 import { environmentHelp } from '../env-help';
+import { load } from '../lazy';
 import { createOutput } from '../output';
 
 interface SetupOptions {
@@ -25,7 +25,7 @@ export function registerSetup(program: Command): void {
       const settings = temporalSettingsFromEnv();
       const out = createOutput(options.json ?? false);
       const target = { namespace: settings.namespace, address: settings.address };
-      const temporal = await connectClient(settings);
+      const temporal = await load.connect().connectClient(settings);
       try {
         const report = await setupSearchAttributes(temporal.connection, target);
         for (const key of report.created) out.line(`created         ${key.name} (${typeName(key.type)})`);

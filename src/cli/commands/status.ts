@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
-import { BasetenCd } from '../../client';
+import type { BasetenCd } from '../../client';
 import { UsageError } from '../../common/usage-error';
 import { releasePrefix, watcherPrefix } from '../../common/workflow-ids';
 import { workflowRow, type WorkflowRow } from '../../operations/workflow-rows';
@@ -8,6 +8,7 @@ import type { DeployResult, ReleaseProgress } from '../../workflows/types';
 import type { WatchState } from '../../workflows/watch-types';
 import { describeProgress } from '../deploy/progress-format';
 import { releaseOutcome, summariseOutcome } from '../deploy/release-outcome';
+import { load } from '../lazy';
 import { openPage } from '../open-url';
 import { createOutput } from '../output';
 import { describeWatchState } from '../watch-format';
@@ -44,7 +45,7 @@ export function registerStatus(program: Command): void {
     .option('--open', "open the release's page in the Temporal UI (prints the link when there is no browser)")
     .action(async (ref: string, options: StatusOptions) => {
       const out = createOutput(options.json ?? false);
-      const cd = await BasetenCd.connect();
+      const cd = await load.client().BasetenCd.connect();
       try {
         const wantsRelease = !ref.trim().startsWith(watcherPrefix);
         const wantsWatcher = !ref.trim().startsWith(releasePrefix);

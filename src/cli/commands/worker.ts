@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { reportWorkerError, run } from '../../worker';
 import { temporalEnvironment } from '../../temporal/settings';
 import { basetenEnvironment, fleetEnvironment } from '../../fleet/config';
 import { environmentHelp } from '../env-help';
+import { load } from '../lazy';
 
 export function registerWorker(program: Command): void {
   const envHelp = environmentHelp(
@@ -17,6 +17,7 @@ export function registerWorker(program: Command): void {
       `${envHelp}\n\nStops gracefully on SIGINT/SIGTERM. Exit code 2 when the configuration is invalid.`,
     )
     .action(async () => {
+      const { reportWorkerError, run } = load.worker();
       try {
         await run();
       } catch (err) {

@@ -5,12 +5,14 @@ import type { TemporalSettings } from '../../temporal/settings';
 import type { ReleaseProgress } from '../../workflows/types';
 import { createOutput, type Output } from '../output';
 import { releaseOutcome, summariseOutcome } from './release-outcome';
-import { planRelease, type ReleasePlan } from './plan-release';
+import type { ReleasePlan } from './plan-release';
 import { ProgressPrinter, summariseValidation } from './progress-format';
 
-/** `baseten-cd deploy`: checks everything, starts the release, hosts its push, and reports how it ended. */
-export async function runDeploy(trussDirArg: string, rawOptions: unknown): Promise<ExitCode> {
-  const plan = await planRelease(trussDirArg, rawOptions);
+/**
+ * `baseten-cd deploy` once planRelease has checked its input: starts the release, hosts its push, and reports how it
+ * ended.
+ */
+export async function runDeploy(plan: ReleasePlan): Promise<ExitCode> {
   const out = createOutput(plan.options.json);
   const cd = await BasetenCd.connect();
   try {
