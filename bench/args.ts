@@ -22,9 +22,9 @@ Speed and scale of baseten-cd on this machine, each figure next to a baseline me
 table per benchmark and writes bench/results.json. Real parts: a Temporal dev server, the emulator with Python model
 processes (stubbed in the scale run only), fleet workers, the truss CLI.
 
-  --quick             fewer repetitions and shorter windows, the scale run alongside the benchmarks
-                      after the release benchmark (rougher figures), the same benchmarks and result
-                      keys (about 3 minutes; a full run takes about 12)
+  --quick             fewer repetitions and shorter windows, the scale and detect-restore runs
+                      alongside the benchmarks after the release benchmark (rougher figures), the
+                      same benchmarks and result keys (about 2.5 minutes; a full run takes about 12)
   --only a,b          run only these: ${benchmarkNames.join(', ')}
   --update-baseline   rewrite bench/baseline.json with this run's clean results (full runs only)
   --help              print this and exit
@@ -36,7 +36,7 @@ export interface BenchArgs {
   help: boolean;
   /** Rewrite bench/baseline.json with this run's clean results. */
   updateBaseline: boolean;
-  /** Fewer repetitions and shorter windows: the same benchmarks and result keys in about 3 minutes. */
+  /** Fewer repetitions and shorter windows: the same benchmarks and result keys within 3 minutes. */
   quick: boolean;
   only: BenchmarkName[];
 }

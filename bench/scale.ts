@@ -86,7 +86,9 @@ export async function benchScale(stack: BenchStack, options: ScaleOptions): Prom
       BASETEN_CD_MAX_CONCURRENT_ACTIVITIES: String(largest + 200),
       BASETEN_CD_API_RATE_LIMIT: String(workerDefaults.apiRateLimitPerSecond),
     });
-    stack.onClose('scale worker process', () => stopProcess(worker.child));
+    // Killed, not stopped: a graceful shutdown waits out its 1,000 running watches (13.5 s), and the measurement is
+    // over and its Temporal server is thrown away next.
+    stack.onClose('scale worker process', () => stopProcess(worker.child, 'SIGKILL'));
     const rig: ScaleRig = {
       promoted,
       stack,

@@ -5,7 +5,7 @@
  * cost of watching, and how many models one worker watches. Prints one table per benchmark next to the committed
  * baseline (bench/baseline.json) and writes bench/results.json. It reports; it does not gate: the exit code is 0
  * unless the bench itself crashes (2 for bad flags).
- *   --quick              fewer repetitions, the same benchmarks and result keys (about 3 minutes)
+ *   --quick              fewer repetitions, the same benchmarks and result keys (about 2.5 minutes)
  *   --only a,b           run only these (bench/args.ts lists them)
  *   --update-baseline    rewrite bench/baseline.json with this run's clean results (full runs only)
  *   --help               the usage (bench/args.ts)
@@ -38,7 +38,7 @@ import { projectRoot } from '../src/tools/paths';
 const baselineFile = path.join(projectRoot, 'bench', 'baseline.json');
 const resultsPath = path.join(projectRoot, 'bench', 'results.json');
 
-/** How much of each benchmark a run does: the full run (about 15 minutes) and --quick (about 3, the same keys). */
+/** How much of each benchmark a run does: the full run (about 12 minutes) and --quick (about 2.5, the same keys). */
 const fullPlan = {
   releases: 10,
   failedBuilds: 2,
@@ -56,7 +56,7 @@ const fullPlan = {
   },
 };
 const quickPlan: typeof fullPlan = {
-  releases: 2,
+  releases: 1,
   failedBuilds: 1,
   blastRadius: 1,
   validationSamples: 50,
@@ -68,7 +68,7 @@ const quickPlan: typeof fullPlan = {
       { models: 100, faults: 3 },
       { models: 1000, faults: 4 },
     ],
-    windowMs: 12_000,
+    windowMs: 10_000,
   },
 };
 
@@ -120,19 +120,30 @@ async function run(): Promise<void> {
   };
   const selected = (name: BenchmarkName): boolean => args.only.includes(name);
   const plan = args.quick ? quickPlan : fullPlan;
-  // --quick runs the scale benchmark (its own Temporal server, emulator and worker) alongside the benchmarks that
-  // follow the release benchmark, to stay within about 3 minutes; their figures are rougher for it. Started any
-  // earlier, its 1,000 workflows slowed a release's fresh candidate past validation's 3× comparison with production.
-  // A full run takes them one at a time.
-  let scaleAlongside: Promise<BenchmarkResult> | undefined;
-  const startScaleAlongside = (): void => {
-    if (!args.quick || !selected('scale') || scaleAlongside) return;
-    scaleAlongside = benchScale(stack, plan.scale);
-    scaleAlongside.catch(() => undefined);
+  // --quick runs the scale and detect-restore benchmarks (each with its own worker and models; scale with its own
+  // Temporal server and emulator too) alongside the benchmarks that follow the release benchmark, to stay within
+  // about 3 minutes; their figures are rougher for it. Started any earlier, scale's 1,000 workflows slowed a
+  // release's fresh candidate past validation's 3× comparison with production. A full run takes them one at a time.
+  const alongside = new Map<BenchmarkName, Promise<BenchmarkResult>>();
+  const startAlongside = (name: BenchmarkName, start: () => Promise<BenchmarkResult>): void => {
+    if (!args.quick || !selected(name) || alongside.has(name)) return;
+    const running = start();
+    running.catch(() => undefined);
+    alongside.set(name, running);
+  };
+  /** A benchmark's result: awaited when it ran alongside, else run now. */
+  const finish = async (name: BenchmarkName, start: () => Promise<BenchmarkResult>): Promise<void> => {
+    if (selected(name)) report(name, await (alongside.get(name) ?? start()));
   };
   try {
     const parts = await stack.startEmulator();
     const { emulator, control, baseten } = parts;
+    const scale = () => benchScale(stack, plan.scale);
+    const detectRestore = () => benchDetectRestore(stack, parts, plan.incidents);
+    const startBoth = (): void => {
+      startAlongside('scale', scale);
+      startAlongside('detect-restore', detectRestore);
+    };
     const onReleaseRig: BenchmarkName[] = ['release', 'orchestration', 'failed-build', 'blast-radius'];
     if (onReleaseRig.some(selected)) {
       const rig = await stack.startReleaseRig(parts);
@@ -143,13 +154,13 @@ async function run(): Promise<void> {
         if (plain)
           report('orchestration', benchOrchestration(runs, plain.runs, { ours: result.error, plain: plain.error }));
       }
-      startScaleAlongside();
+      startBoth();
       if (selected('failed-build'))
         report('failed-build', await benchFailedBuild(rig, stack.workDir, plan.failedBuilds));
       if (selected('blast-radius'))
         report('blast-radius', await benchBlastRadius(rig, parts, stack.workDir, plan.blastRadius));
     }
-    startScaleAlongside();
+    startBoth();
     if (selected('validation') || selected('load-generator') || selected('management')) {
       const trussDir = path.join(projectRoot, 'examples', 'text-transform');
       const model: DeployedModel = await deployActive(control, baseten, trussDir, 'bench-sampling');
@@ -159,10 +170,9 @@ async function run(): Promise<void> {
         report('load-generator', await benchLoadGenerator(emulator, control, model, plan.load));
       if (selected('management')) report('management', await benchManagement(emulator, model));
     }
-    if (selected('detect-restore')) report('detect-restore', await benchDetectRestore(stack, parts, plan.incidents));
+    await finish('detect-restore', detectRestore);
     if (selected('history-cost')) report('history-cost', await benchHistoryCost(plan.watchedHours, 25));
-    if (scaleAlongside) report('scale', await scaleAlongside);
-    else if (selected('scale')) report('scale', await benchScale(stack, plan.scale));
+    await finish('scale', scale);
   } finally {
     await stack.close();
   }
