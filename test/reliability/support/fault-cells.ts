@@ -126,17 +126,30 @@ function appliedPromotes(log: RequestLogEntry[], modelId: string): number {
 export interface CellOptions {
   /** Releases per round (one per model, side by side). */
   lanes: number;
-  /** At least this many releases... */
+  /** At least this many releases, and more until the fault has struck a whole burst. */
   minReleases: number;
-  /** ...and at most this many rounds, while the fault has struck fewer than once. */
+  /** A safety stop: at most this many rounds, even when the fault's pick is still to come. */
   maxRounds: number;
 }
 
 /**
+ * Whether the armed fault is still to strike a whole burst while its pick can still come. The pick is
+ * deterministic (at rate r, the call 1/r), so the bound is the calls the rule has matched, not a count of
+ * releases: how many calls a release makes varies with the code and the faults it rides out.
+ */
+async function stillToStrike(control: EmulatorControl, burst: number): Promise<boolean> {
+  const rules = await control.managementFaults();
+  const faulted = rules.reduce((sum, rule) => sum + rule.faulted, 0);
+  if (faulted >= burst) return false;
+  // Twice the pick's spacing: well past the call it picks, so a rule that never strikes is told apart.
+  return rules.some((rule) => rule.rate > 0 && rule.matched < 2 / rule.rate + rule.burst);
+}
+
+/**
  * One cell of the table: with the fault armed over the cell's models, releases run side by side (one lane per
- * model, each replacing the one before) until the fault has struck at least once (a whole burst) and
- * `minReleases` ran; then one more release starts its production watcher, production turns UNHEALTHY, and the
- * watcher must revert it. Everything is checked with the fault cleared: each lane's production, each candidate
+ * model, each replacing the one before) until `minReleases` ran and the fault has struck a whole burst (or its
+ * deterministic pick is long past, which the test then reports); then one more release starts its production
+ * watcher, production turns UNHEALTHY, and the watcher must revert it. Everything is checked with the fault cleared: each lane's production, each candidate
  * promoted exactly once, and after a 429 no call sooner than its retry_after.
  */
 export async function runCell(
@@ -158,7 +171,6 @@ export async function runCell(
   );
   const since = new Date().toISOString();
   if (fault) await fault.arm(control, rate);
-  const struck = async () => (await control.managementFaults()).reduce((sum, rule) => sum + rule.faulted, 0);
 
   const durations: number[] = [];
   let promoted = 0;
@@ -176,7 +188,7 @@ export async function runCell(
     const runs = await Promise.all(lanes.map((lane) => release(h, lane, false)));
     runs.forEach((run, i) => record(lanes[i] as Lane, run));
     if (problems.length > 0) break;
-    if (durations.length >= options.minReleases && (!fault || (await struck()) >= fault.burst)) break;
+    if (durations.length >= options.minReleases && (!fault || !(await stillToStrike(control, fault.burst)))) break;
   }
 
   // The watcher's turn: a release that starts one, then production goes bad under the same faults.
