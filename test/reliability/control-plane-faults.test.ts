@@ -13,8 +13,8 @@ const callTimeoutMs = 2_000;
 const faults = controlPlaneFaults({ callTimeoutMs, lateByMs: 2_000 });
 const rates = [0.01, 0.1, 0.3];
 /**
- * Two models side by side; at least two releases per cell, more only until the fault has struck once (at 1 % of
- * 503 bursts that is the 300th call: about 25 releases). The round cap is only a safety stop.
+ * Two models side by side; at least two releases per cell, more only until the fault has struck a whole burst (503
+ * bursts at 1 % pick the 300th call: about 29 releases here). The round cap is only a safety stop.
  */
 const cellOptions: CellOptions = { lanes: 2, minReleases: 2, maxRounds: 60 };
 

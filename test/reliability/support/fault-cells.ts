@@ -149,8 +149,9 @@ async function stillToStrike(control: EmulatorControl, burst: number): Promise<b
  * One cell of the table: with the fault armed over the cell's models, releases run side by side (one lane per
  * model, each replacing the one before) until `minReleases` ran and the fault has struck a whole burst (or its
  * deterministic pick is long past, which the test then reports); then one more release starts its production
- * watcher, production turns UNHEALTHY, and the watcher must revert it. Everything is checked with the fault cleared: each lane's production, each candidate
- * promoted exactly once, and after a 429 no call sooner than its retry_after.
+ * watcher, production turns UNHEALTHY, and the watcher must revert it. Everything is checked with the fault
+ * cleared: each lane's production, each candidate promoted exactly once, and after a 429 no call sooner than its
+ * retry_after.
  */
 export async function runCell(
   h: ReleaseHarness,
