@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { UsageError } from '../../common/usage-error';
 import { codecServerEnvironment, loadCodecServerConfig } from '../../temporal/encryption/codec-server-config';
 import { encryptionEnvironment } from '../../temporal/encryption/keys';
 import { environmentHelp } from '../env-help';
 import { load } from '../lazy';
+import { parseListenPort, refuseBusyPort } from '../listen-port';
 
 interface CodecServerOptions {
   port: string;
@@ -30,18 +30,12 @@ export function registerCodecServer(program: Command): void {
       ].join('\n'),
     )
     .action(async (options: CodecServerOptions) => {
-      const port = Number(options.port);
-      if (!/^\d+$/.test(options.port) || port > 65_535)
-        throw new UsageError(`--port '${options.port}': expected 0..65535 (0 picks a free port)`);
+      const port = parseListenPort(options.port);
       const config = loadCodecServerConfig();
       const server = await load
         .codecServer()
         .startCodecServer({ ...config, port, host: options.host })
-        .catch((err: unknown) => {
-          if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
-            throw new UsageError(`--port ${port} is already in use (pick another, or 0 for a free one)`);
-          throw err;
-        });
+        .catch(refuseBusyPort(port));
       console.error(
         `baseten-cd codec-server: listening on ${server.url} (POST /encode, /decode; the UI: ${server.url}/<token>); allowed origin ${config.allowedOrigin}; key ${config.keys.keyId} (${config.keys.keys.size} known)`,
       );

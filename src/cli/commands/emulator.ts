@@ -4,6 +4,7 @@ import { emulatorEnv, formatEnvFile, writeEnvFile } from '../../emulator/env-fil
 import { prepareTrussEnvironment, trussRemoteName } from '../../emulator/push/truss-env';
 import { UsageError } from '../../common/usage-error';
 import { load } from '../lazy';
+import { parseListenPort, refuseBusyPort } from '../listen-port';
 
 interface EmulatorCommandOptions {
   port: string;
@@ -11,13 +12,6 @@ interface EmulatorCommandOptions {
   stateDir: string;
   writeEnv?: string;
   envFile?: string;
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65_535)
-    throw new UsageError(`--port '${value}': expected 0..65535 (0 picks a free port)`);
-  return port;
 }
 
 function parseApiKey(value: string | undefined): string {
@@ -58,16 +52,12 @@ export function registerEmulator(program: Command): void {
       ].join('\n'),
     )
     .action(async (options: EmulatorCommandOptions) => {
-      const port = parsePort(options.port);
+      const port = parseListenPort(options.port);
       const apiKey = parseApiKey(options.apiKey);
       const emulator = await load
         .emulator()
         .startEmulator({ port, apiKey, stateDir: options.stateDir })
-        .catch((err: unknown) => {
-          if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
-            throw new UsageError(`--port ${port} is already in use (pick another, or 0 for a free one)`);
-          throw err;
-        });
+        .catch(refuseBusyPort(port));
       const envFile = options.writeEnv ?? options.envFile;
       // The trussrc and truss's config home go next to the env file, so loading it is all truss needs.
       const trussDir = envFile ? path.dirname(path.resolve(envFile)) : path.join(emulator.stateDir, 'truss');
